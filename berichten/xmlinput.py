@@ -1,0 +1,184 @@
+"""Bytes in, a safe lxml tree out: the hardened front door of every message.
+
+The parser never resolves entities, never loads a DTD and never touches the network. Problems
+with the file itself (size, encoding, BOM, line endings, DOCTYPE, not well-formed) become level-1
+findings; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from lxml import etree
+
+from berichten.findings import Finding, Severity
+from berichten.release import MessageType, NamespaceMatch, match_namespace
+from berichten.xpath import element_path
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+# Our own codes for level-1 problems that are not XSD errors. Each is explained by `berichten explain`.
+XML_NIET_WELGEVORMD = "XML001"
+XML_DOCTYPE = "XML002"
+XML_TE_GROOT = "XML003"
+XML_GEEN_UTF8 = "XML004"
+XML_BOM = "XML005"
+XML_REGELEINDEN = "XML006"
+XML_LEEG_OF_BINAIR = "XML007"
+MSG_ONBEKEND = "MSG001"
+MSG_NIET_ONDERSTEUND = "MSG002"
+
+PolicyLevel = Literal["error", "warning", "ignore"]
+
+
+@dataclass(frozen=True)
+class InputPolicy:
+    """How strict the file-level checks are. The defaults follow the standard's file rules."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    bom: PolicyLevel = "error"
+    line_endings: PolicyLevel = "warning"  # LF instead of CR/LF; several published samples use LF
+
+
+@dataclass
+class Document:
+    """A message as read: the raw bytes, the tree when it parsed, and what was wrong with the file."""
+
+    raw: bytes
+    root: etree._Element | None = None
+    findings: list[Finding] = field(default_factory=list)
+    namespace: NamespaceMatch | None = None
+    has_entities: bool = False  # entity references left unresolved; such a tree cannot be schema-checked
+
+    @property
+    def well_formed(self) -> bool:
+        return self.root is not None
+
+    @property
+    def message(self) -> MessageType | None:
+        return self.namespace.message if self.namespace else None
+
+
+class _ParserPool(threading.local):
+    """lxml parsers may be reused, but not shared between threads."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=False,
+            collect_ids=False,
+        )
+
+
+_parsers = _ParserPool()
+
+
+def _finding(code: str, melding: str, severity: Severity = "error", locatie: str | None = None) -> Finding:
+    return Finding(code=code, niveau=1, severity=severity, melding=melding, locatie=locatie)
+
+
+def _policy_finding(level: PolicyLevel, code: str, melding: str) -> list[Finding]:
+    return [] if level == "ignore" else [_finding(code, melding, severity=level)]
+
+
+def read_path(path: str | os.PathLike[str], policy: InputPolicy = InputPolicy()) -> Document:
+    """Read a file with the size limit applied before reading it into memory.
+
+    Raises OSError when the file cannot be read at all (a usage error for the caller).
+    """
+    size = os.stat(path).st_size
+    if size > policy.max_bytes:
+        return Document(
+            raw=b"",
+            findings=[
+                _finding(
+                    XML_TE_GROOT,
+                    f"Bestand is {size} bytes, meer dan de grens van {policy.max_bytes} bytes; niet gelezen.",
+                )
+            ],
+        )
+    return read_document(Path(path).read_bytes(), policy)
+
+
+def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
+    doc = Document(raw=data)
+    if len(data) > policy.max_bytes:
+        doc.findings.append(
+            _finding(XML_TE_GROOT, f"Bericht is {len(data)} bytes, meer dan de grens van {policy.max_bytes} bytes.")
+        )
+        return doc
+    if not data.strip():
+        doc.findings.append(_finding(XML_LEEG_OF_BINAIR, "Het bestand is leeg."))
+        return doc
+    if data.startswith(_UTF16_BOMS):
+        doc.findings.append(_finding(XML_GEEN_UTF8, "Het bestand is UTF-16 gecodeerd; een bericht moet UTF-8 zijn."))
+    elif b"\x00" in data[:4096]:
+        doc.findings.append(_finding(XML_LEEG_OF_BINAIR, "Het bestand bevat binaire gegevens (NUL-bytes); geen XML."))
+        return doc
+    if data.startswith(UTF8_BOM):
+        doc.findings += _policy_finding(
+            policy.bom, XML_BOM, "Het bestand begint met een byte order mark (BOM); een bericht moet UTF-8 zonder BOM zijn."
+        )
+
+    try:
+        tree = etree.fromstring(data, _parsers.parser).getroottree()
+    except etree.XMLSyntaxError as exc:
+        line = f" (regel {exc.lineno}, kolom {exc.offset})" if exc.lineno else ""
+        doc.findings.append(_finding(XML_NIET_WELGEVORMD, f"Het bestand is geen welgevormde XML{line}: {exc.msg}"))
+        return doc
+
+    doc.root = tree.getroot()
+    docinfo = tree.docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        doc.findings.append(
+            _finding(XML_DOCTYPE, "Het bericht bevat een DOCTYPE; DTD's en entiteiten zijn niet toegestaan en worden niet verwerkt.")
+        )
+        # Entities can only be declared in a DTD, so only then can references be left in the tree.
+        doc.has_entities = _has_entity_references(doc.root)
+    encoding = (docinfo.encoding or "UTF-8").upper().replace("_", "-")
+    if encoding not in ("UTF-8", "UTF8") and not data.startswith(_UTF16_BOMS):
+        doc.findings.append(
+            _finding(XML_GEEN_UTF8, f"Het bericht is gecodeerd als {docinfo.encoding}; de standaard vraagt UTF-8.")
+        )
+    if data.count(b"\n") != data.count(b"\r\n"):
+        doc.findings += _policy_finding(
+            policy.line_endings, XML_REGELEINDEN, "Regels eindigen niet (allemaal) op CR/LF, zoals de standaard vraagt."
+        )
+
+    doc.namespace = match_namespace(etree.QName(doc.root).namespace)
+    if doc.namespace is None:
+        ns = etree.QName(doc.root).namespace
+        what = f"namespace {ns}" if ns else "geen namespace"
+        doc.findings.append(
+            _finding(
+                MSG_ONBEKEND,
+                f"Dit is geen iJw- of iWmo-bericht: rootelement {etree.QName(doc.root).localname} met {what}.",
+                locatie=element_path(doc.root),
+            )
+        )
+    elif doc.namespace.message is None:
+        n = doc.namespace
+        doc.findings.append(
+            _finding(
+                MSG_NIET_ONDERSTEUND,
+                f"Bericht {n.nummer} van {n.standaard} release {n.release} wordt niet ondersteund.",
+                locatie=element_path(doc.root),
+            )
+        )
+    return doc
+
+
+def _has_entity_references(root: etree._Element) -> bool:
+    # Entity nodes only survive when resolve_entities=False met an entity reference.
+    return any(True for _ in root.iter(etree.Entity))

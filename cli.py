@@ -1,0 +1,6 @@
+"""Placeholder; replaced below."""
+import click
+
+@click.group()
+def main() -> None:
+    pass

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import reference as _reference
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """The published reference material, or a skip with the reason when it is absent."""
+    if not _reference.available():
+        pytest.skip(f"reference material not found at {_reference.REFERENCE_DIR} (set BERICHTEN_REFERENCE)")
+    return _reference

@@ -1,0 +1,188 @@
+"""The rule engine: rules are small registered functions, and the list of rules is data.
+
+A rule declares its code, level, retourcode, the messages and standards it applies to and a Dutch
+one-line meaning; its function gets a ``RuleContext`` (the lxml tree of an XSD-valid message plus
+namespace helpers) and yields findings. ``berichten rules`` and ``berichten explain`` print the
+registry; nothing else needs to know which rules exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from lxml import etree
+
+from berichten.findings import Finding, Niveau, Severity
+from berichten.release import MessageType, get_release
+from berichten.xpath import element_path
+
+ALLE_STANDAARDEN = frozenset({"ijw", "iwmo"})
+
+
+class RuleContext:
+    """What a rule sees: one XSD-valid message, with helpers to address its two namespaces."""
+
+    __slots__ = ("root", "message", "mns", "bns", "__dict__")
+
+    def __init__(self, root: etree._Element, message: MessageType) -> None:
+        self.root = root
+        self.message = message
+        self.mns = message.namespace
+        self.bns = get_release(message.standaard, message.release).basis_namespace
+
+    def m(self, name: str) -> str:
+        """Clark name of an element declared in the message schema (Header, Client, ...)."""
+        return f"{{{self.mns}}}{name}"
+
+    def b(self, name: str) -> str:
+        """Clark name of an element declared in the basisschema (Datum, Code, ...)."""
+        return f"{{{self.bns}}}{name}"
+
+    @cached_property
+    def header(self) -> etree._Element:
+        return self.root.find(self.m("Header"))
+
+    @cached_property
+    def dagtekening(self) -> date | None:
+        el = self.header.find(f"{self.m('BerichtIdentificatie')}/{self.b('Dagtekening')}")
+        return parse_date(el.text) if el is not None else None
+
+
+def parse_date(text: str | None) -> date | None:
+    """An xs:date as the schema accepts it (surrounding whitespace collapsed)."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+CheckFunction = Callable[[RuleContext], Iterable["Hit"]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check function reports: where, and optionally a more specific Dutch text."""
+
+    elements: tuple[etree._Element, ...]
+    melding: str | None = None
+
+
+def hit(*elements: etree._Element | None, melding: str | None = None) -> Hit:
+    return Hit(tuple(e for e in elements if e is not None), melding)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    niveau: Niveau
+    retourcode: str | None
+    berichten: frozenset[str]
+    standaarden: frozenset[str]
+    melding: str  # one line, Dutch: what the rule demands
+    check: CheckFunction = field(repr=False, compare=False)
+    severity: Severity = "error"
+    elementen: tuple[str, ...] = ()  # the elements the rule concerns, as /Bericht/... paths
+    uitleg: str = ""  # longer Dutch explanation for `berichten explain`
+    voorbeeld_fout: str = ""  # fixture file names (under fixtures/) of a minimal failing / passing example
+    voorbeeld_goed: str = ""
+
+    def applies_to(self, message: MessageType) -> bool:
+        return message.nummer in self.berichten and message.standaard in self.standaarden
+
+    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
+        for h in self.check(ctx):
+            yield Finding(
+                code=self.code,
+                niveau=self.niveau,
+                severity=self.severity,
+                melding=h.melding or self.melding,
+                retourcode=self.retourcode,
+                locatie=element_path(h.elements[0]) if h.elements else None,
+            )
+
+
+class RuleRegistry:
+    """Rules by code. Several rules may share a code when the standards differ in detail."""
+
+    def __init__(self) -> None:
+        self._rules: list[Rule] = []
+        self._by_message: dict[str, list[Rule]] = {}
+
+    def register(self, rule: Rule) -> Rule:
+        self._rules.append(rule)
+        self._by_message.clear()
+        return rule
+
+    def rule(
+        self,
+        code: str,
+        *,
+        berichten: Iterable[str],
+        melding: str,
+        niveau: Niveau = 2,
+        retourcode: str | None = "0001",
+        standaarden: Iterable[str] = ALLE_STANDAARDEN,
+        severity: Severity = "error",
+        elementen: Iterable[str] = (),
+        uitleg: str = "",
+        voorbeeld_fout: str = "",
+        voorbeeld_goed: str = "",
+    ) -> Callable[[CheckFunction], CheckFunction]:
+        """Decorator: ``@REGISTRY.rule("CS002", berichten=["301"], melding="...")``."""
+
+        def decorate(func: CheckFunction) -> CheckFunction:
+            self.register(
+                Rule(
+                    code=code,
+                    niveau=niveau,
+                    retourcode=retourcode,
+                    berichten=frozenset(berichten),
+                    standaarden=frozenset(standaarden),
+                    melding=melding,
+                    check=func,
+                    severity=severity,
+                    elementen=tuple(elementen),
+                    uitleg=uitleg or (func.__doc__ or "").strip(),
+                    voorbeeld_fout=voorbeeld_fout,
+                    voorbeeld_goed=voorbeeld_goed,
+                )
+            )
+            return func
+
+        return decorate
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules, key=lambda r: r.code))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def by_code(self, code: str) -> list[Rule]:
+        return [r for r in self._rules if r.code.upper() == code.upper()]
+
+    def for_message(self, message: MessageType) -> list[Rule]:
+        key = f"{message.standaard}/{message.nummer}"
+        rules = self._by_message.get(key)
+        if rules is None:
+            rules = [r for r in self._rules if r.applies_to(message)]
+            self._by_message[key] = rules
+        return rules
+
+    def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = (2,)) -> list[Finding]:
+        """All findings of the rules of the given levels on one XSD-valid message."""
+        wanted = set(niveaus)
+        ctx = RuleContext(root, message)
+        findings: list[Finding] = []
+        for rule in self.for_message(message):
+            if rule.niveau in wanted:
+                findings.extend(rule.findings(ctx))
+        return findings
+
+
+# The registry of the standard's own rules; rule modules register into it on import.
+REGISTRY = RuleRegistry()

@@ -1,0 +1,95 @@
+"""The one validation path every door uses: bytes -> document -> level-1 and level-2 findings.
+
+``Validator`` holds what is expensive to make (compiled schemas, the rule registry) and is meant
+to be created once and reused for many messages.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from berichten.findings import Finding, has_errors
+from berichten.release import MessageType
+from berichten.xmlinput import Document, InputPolicy, read_document, read_path
+from validators.engine import REGISTRY, RuleRegistry
+from validators.xsd import SchemaSet
+
+
+@dataclass
+class ValidationResult:
+    document: Document
+    xsd_valid: bool | None  # None only when the file is not well-formed
+    findings: list[Finding]
+
+    @property
+    def message(self) -> MessageType | None:
+        return self.document.message
+
+    @property
+    def well_formed(self) -> bool:
+        return self.document.well_formed
+
+    @property
+    def ok(self) -> bool:
+        """No finding of severity error (warnings do not make a message invalid)."""
+        return not has_errors(self.findings)
+
+    @property
+    def level1_passed(self) -> bool:
+        """The standard's level 1: a retour message is only due when this holds."""
+        return bool(self.xsd_valid) and not any(f.is_error and f.niveau == 1 for f in self.findings)
+
+    def to_dict(self, file: str) -> dict[str, Any]:
+        """One line of ``berichten validate --format jsonl``: a public contract."""
+        ns = self.document.namespace
+        return {
+            "file": file,
+            "standaard": ns.standaard if ns else None,
+            "bericht": ns.nummer if ns else None,
+            "well_formed": self.well_formed,
+            "xsd_valid": self.xsd_valid,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+class Validator:
+    """Validates messages at levels 1 (file + XSD) and 2 (rules inside one message)."""
+
+    def __init__(
+        self,
+        schemas: SchemaSet | None = None,
+        policy: InputPolicy = InputPolicy(),
+        rules: RuleRegistry | None = None,
+        run_rules: bool = True,
+    ) -> None:
+        self.schemas = schemas or SchemaSet()
+        self.policy = policy
+        if rules is None:
+            import validators.rules  # noqa: F401  (registers the standard's rules)
+
+            rules = REGISTRY
+        self.rules = rules
+        self.run_rules = run_rules
+
+    def validate_bytes(self, data: bytes) -> ValidationResult:
+        return self.validate_document(read_document(data, self.policy))
+
+    def validate_path(self, path: str | os.PathLike[str]) -> ValidationResult:
+        """Raises OSError when the path cannot be read."""
+        return self.validate_document(read_path(path, self.policy))
+
+    def validate_document(self, doc: Document) -> ValidationResult:
+        findings = list(doc.findings)
+        if doc.root is None:
+            return ValidationResult(doc, None, findings)
+        message = doc.message
+        if message is None:
+            return ValidationResult(doc, False, findings)
+        xsd_findings = self.schemas.validate(doc.root, message)
+        findings += xsd_findings
+        xsd_valid = not xsd_findings
+        if xsd_valid and self.run_rules and not doc.has_entities:
+            findings += self.rules.run(doc.root, message)
+        return ValidationResult(doc, xsd_valid, findings)
