@@ -1,6 +1,279 @@
-"""Placeholder; replaced below."""
+"""The ``berichten`` command: a thin click shell over the library.
+
+Every command parses its options, calls one library function per message and renders the result.
+Exit codes everywhere: 0 valid, 1 findings of severity error, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
 import click
 
-@click.group()
+from berichten.findings import Finding
+from berichten.xmlinput import DEFAULT_MAX_BYTES, InputPolicy
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+_NIVEAU_LABEL = {1: "niveau 1", 2: "niveau 2", 3: "niveau 3", 4: "niveau 4", "regionaal": "regionaal"}
+_SEVERITY_LABEL = {"error": "FOUT", "warning": "WAARSCHUWING", "info": "INFO"}
+_BERICHT_NAAM = {
+    "301": "Toewijzing", "302": "Retour toewijzing", "305": "Start zorg", "306": "Retour start zorg",
+    "307": "Stop zorg", "308": "Retour stop zorg", "315": "Verzoek om toewijzing", "316": "Retour verzoek om toewijzing",
+    "317": "Verzoek om wijziging", "318": "Retour verzoek om wijziging", "319": "Antwoordbericht",
+    "320": "Retour antwoordbericht", "323": "Declaratie", "325": "Declaratie-antwoord",
+}
+_STANDAARD_NAAM = {"ijw": "iJw", "iwmo": "iWmo"}
+
+
+class InputPaths:
+    """Expands the PATH arguments: files as given, folders searched for *.xml in sorted order."""
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        self.paths = paths
+        self.missing: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for given in self.paths:
+            path = Path(given)
+            if path.is_dir():
+                yield from (str(p) for p in sorted(path.rglob("*.xml")) if p.is_file())
+            elif path.is_file():
+                yield given
+            else:
+                self.missing.append(given)
+                click.echo(f"berichten: {given}: bestand of map bestaat niet", err=True)
+
+
+def input_options(func):
+    """Options shared by every command that reads messages."""
+    func = click.option(
+        "--xsd-dir",
+        type=click.Path(exists=True, file_okay=False),
+        help="Map met officiële XSD's (bijv. een download van de iStandaarden) in plaats van die van berichten.",
+    )(func)
+    func = click.option(
+        "--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+        help="Grootste bestand dat wordt gelezen.",
+    )(func)
+    func = click.option(
+        "--bom", type=click.Choice(["error", "warning", "ignore"]), default="error", show_default=True,
+        help="Hoe een byte order mark wordt gemeld.",
+    )(func)
+    func = click.option(
+        "--regeleinden", type=click.Choice(["error", "warning", "ignore"]), default="warning", show_default=True,
+        help="Hoe regeleinden zonder CR/LF worden gemeld.",
+    )(func)
+    return func
+
+
+def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str):
+    from validators.pipeline import Validator
+    from validators.xsd import SchemaNotFound, SchemaSet
+
+    try:
+        schemas = SchemaSet(xsd_dir) if xsd_dir else SchemaSet()
+    except SchemaNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    return Validator(schemas=schemas, policy=InputPolicy(max_bytes=max_bytes, bom=bom, line_endings=regeleinden))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="berichten")
 def main() -> None:
-    pass
+    """Verwerk iJw- en iWmo-berichten (release 3.2): valideren, genereren, retourberichten.
+
+    \b
+    Voorbeelden:
+      berichten validate inbox/
+      berichten validate --format jsonl bericht.xml
+      berichten explain CS002
+    """
+
+
+# --------------------------------------------------------------------------------------- validate
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@input_options
+def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str) -> None:
+    """Controleer berichten op niveau 1 (bestand en XSD) en niveau 2 (regels binnen het bericht).
+
+    PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht).
+
+    \b
+    Uitvoer --format jsonl: per bestand precies één JSON-object per regel, in invoervolgorde:
+      {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings": [...]}
+    Exitcode: 0 alles geldig, 1 minstens één fout, 2 gebruiks- of leesfout.
+    """
+    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
+    inputs = InputPaths(paths)
+    counts = {"files": 0, "invalid": 0}
+    unreadable = False
+    for file in inputs:
+        try:
+            result = validator.validate_path(file)
+        except OSError as exc:
+            click.echo(f"berichten: {file}: niet te lezen ({exc.strerror or exc})", err=True)
+            unreadable = True
+            continue
+        counts["files"] += 1
+        counts["invalid"] += not result.ok
+        if fmt == "jsonl":
+            click.echo(json.dumps(result.to_dict(file), ensure_ascii=False))
+        else:
+            click.echo(render_text(file, result))
+    if fmt == "text" and counts["files"] > 1:
+        geldig = counts["files"] - counts["invalid"]
+        click.echo(f"{counts['files']} bestanden: {geldig} geldig, {counts['invalid']} met fouten")
+    if inputs.missing or unreadable:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if counts["invalid"] else EXIT_OK)
+
+
+def render_text(file: str, result) -> str:
+    ns = result.document.namespace
+    if ns:
+        soort = f"{_STANDAARD_NAAM[ns.standaard]} {ns.release} bericht {ns.nummer} ({_BERICHT_NAAM.get(ns.nummer, '?')})"
+    elif result.well_formed:
+        soort = "onbekend bericht"
+    else:
+        soort = "niet gelezen"
+    if result.xsd_valid is None:
+        xsd = "XSD niet gecontroleerd"
+    else:
+        xsd = "XSD geldig" if result.xsd_valid else "XSD ongeldig"
+    errors = sum(f.is_error for f in result.findings)
+    warnings = len(result.findings) - errors
+    verdict = click.style("GELDIG", fg="green") if result.ok else click.style("ONGELDIG", fg="red")
+    lines = [f"{file}: {verdict}", f"  {soort} · {xsd} · {errors} fout(en), {warnings} waarschuwing(en)/info"]
+    lines += [f"  {render_finding(f)}" for f in result.findings]
+    return "\n".join(lines)
+
+
+def render_finding(f: Finding) -> str:
+    niveau = _NIVEAU_LABEL.get(f.niveau, str(f.niveau))
+    extra = f", retourcode {f.retourcode}" if f.retourcode else ""
+    where = f" {f.locatie}:" if f.locatie else ""
+    return f"{_SEVERITY_LABEL.get(f.severity, f.severity)} {f.code} [{niveau}{extra}]{where} {f.melding}"
+
+
+# ------------------------------------------------------------------------------- rules and explain
+
+
+@main.command()
+@click.option("--standaard", type=click.Choice(["ijw", "iwmo"]), help="Alleen regels van deze standaard.")
+@click.option("--bericht", help="Alleen regels voor dit bericht, bijv. 301.")
+@click.option("--niveau", type=click.Choice(["1", "2", "3", "4"]), help="Alleen regels van dit controleniveau.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def rules(standaard: str | None, bericht: str | None, niveau: str | None, fmt: str) -> None:
+    """Toon de regels: code, niveau, retourcode, berichten en betekenis."""
+    from validators.catalog import all_codes
+
+    selected = [
+        info
+        for info in all_codes()
+        if (not standaard or standaard in info.standaarden)
+        and (not bericht or bericht in info.berichten)
+        and (not niveau or str(info.niveau) == niveau)
+    ]
+    if fmt == "jsonl":
+        for info in selected:
+            click.echo(json.dumps({
+                "code": info.code, "niveau": info.niveau, "retourcode": info.retourcode,
+                "berichten": list(info.berichten), "standaarden": list(info.standaarden), "melding": info.melding,
+            }, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "niveau", "retourcode", "berichten", "standaard", "betekenis", title=f"{len(selected)} regels")
+    for info in selected:
+        table.add_row(
+            info.code, str(info.niveau), info.retourcode or "-", " ".join(info.berichten),
+            " ".join(_STANDAARD_NAAM[s] for s in info.standaarden), info.melding,
+        )
+    Console(soft_wrap=False).print(table)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Leg een regel of code uit: tekst, elementen, retourcode en een voorbeeld."""
+    from validators.catalog import lookup
+
+    info = lookup(code)
+    if info is None:
+        raise click.UsageError(f"onbekende code {code}; `berichten rules` toont alle codes")
+    standaarden = ", ".join(_STANDAARD_NAAM[s] for s in info.standaarden)
+    click.echo(f"{info.code} — {info.melding}")
+    click.echo(f"  controleniveau: {info.niveau}    retourcode: {info.retourcode or 'geen (geen retourbericht)'}")
+    click.echo(f"  berichten: {', '.join(info.berichten)} ({standaarden})    ernst: {info.severity}")
+    if info.elementen:
+        click.echo("  elementen: " + ", ".join(info.elementen))
+    if info.uitleg:
+        click.echo("")
+        click.echo(click.wrap_text(info.uitleg, width=100, initial_indent="  ", subsequent_indent="  "))
+    for label, name in (("Voorbeeld dat de regel schendt", info.voorbeeld_fout), ("Voorbeeld dat de regel haalt", info.voorbeeld_goed)):
+        if name:
+            path = Path(__file__).resolve().parent / "fixtures" / name
+            click.echo(f"\n  {label} (fixtures/{name}):")
+            if path.is_file():
+                click.echo(_example_excerpt(path))
+
+
+def _example_excerpt(path: Path, limit: int = 60) -> str:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    shown = lines[:limit] + ([f"    ... ({len(lines) - limit} regels meer)"] if len(lines) > limit else [])
+    return "\n".join("    " + line for line in shown)
+
+
+# ------------------------------------------------------------------------------------ generate
+
+
+@main.command()
+@click.argument("input_json", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Uitvoerbestand (standaard: stdout).")
+def generate(input_json: str, output: str | None) -> None:
+    """Maak een 301/305/307/315 uit een JSON-beschrijving (zie docs/generate.md)."""
+    from berichten.errors import GenerateError
+    from berichten.generate import generate as build
+
+    try:
+        data = sys.stdin.buffer.read() if input_json == "-" else Path(input_json).read_bytes()
+    except OSError as exc:
+        raise click.UsageError(f"{input_json}: niet te lezen ({exc.strerror or exc})") from None
+    try:
+        xml = build(data)
+    except GenerateError as exc:
+        click.echo(f"berichten: {input_json}: het bericht kan niet worden gemaakt:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(EXIT_USAGE)
+    if output:
+        Path(output).write_bytes(xml)
+        click.echo(f"{output} geschreven ({len(xml)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(xml)
+
+
+def _register_optional_commands() -> None:
+    """Commands that live with their own layer (store) join the main group here."""
+    try:
+        from store import commands as store_commands
+    except ImportError:
+        return
+    for command in getattr(store_commands, "COMMANDS", ()):
+        main.add_command(command)
+
+
+_register_optional_commands()
+
+
+if __name__ == "__main__":
+    main()

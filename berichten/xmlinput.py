@@ -8,6 +8,7 @@ findings; nothing here raises on bad input.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,10 @@ XML_REGELEINDEN = "XML006"
 XML_LEEG_OF_BINAIR = "XML007"
 MSG_ONBEKEND = "MSG001"
 MSG_NIET_ONDERSTEUND = "MSG002"
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_DOCTYPE_MELDING = "Het bericht bevat een DOCTYPE; DTD's en entiteiten zijn niet toegestaan en worden niet verwerkt."
+_LXML_POSITION = re.compile(r", line \d+, column \d+$")
 
 PolicyLevel = Literal["error", "warning", "ignore"]
 
@@ -135,15 +140,16 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
         tree = etree.fromstring(data, _parsers.parser).getroottree()
     except etree.XMLSyntaxError as exc:
         line = f" (regel {exc.lineno}, kolom {exc.offset})" if exc.lineno else ""
-        doc.findings.append(_finding(XML_NIET_WELGEVORMD, f"Het bestand is geen welgevormde XML{line}: {exc.msg}"))
+        reason = _LXML_POSITION.sub("", exc.msg or "onbekende fout")
+        if _DOCTYPE.search(data[:4096]):
+            doc.findings.append(_finding(XML_DOCTYPE, _DOCTYPE_MELDING))
+        doc.findings.append(_finding(XML_NIET_WELGEVORMD, f"Het bestand is geen welgevormde XML{line}: {reason}"))
         return doc
 
     doc.root = tree.getroot()
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
-        doc.findings.append(
-            _finding(XML_DOCTYPE, "Het bericht bevat een DOCTYPE; DTD's en entiteiten zijn niet toegestaan en worden niet verwerkt.")
-        )
+        doc.findings.append(_finding(XML_DOCTYPE, _DOCTYPE_MELDING))
         # Entities can only be declared in a DTD, so only then can references be left in the tree.
         doc.has_entities = _has_entity_references(doc.root)
     encoding = (docinfo.encoding or "UTF-8").upper().replace("_", "-")

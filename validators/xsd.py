@@ -7,6 +7,7 @@ folder is our own ``xsd/``, and ``--xsd-dir`` points at an official download ins
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from lxml import etree
 
 from berichten.findings import Finding
 from berichten.release import MessageType
+from berichten.privacy import mask_bsn
 from berichten.xpath import element_path
+
+_CLARK = re.compile(r"\{[^}]*\}(?P<local>[A-Za-z_][\w.-]*)")
+_QUOTED_VALUE = re.compile(r"'([^']*)'(?= is not| voldoet| is geen)")
 
 XSD_FOUT = "XSD001"
 XSD_ONBRUIKBAAR = "XSD002"
@@ -85,7 +90,10 @@ class SchemaSet:
     def _finding(self, root: etree._Element, entry: etree._LogEntry) -> Finding:
         element = _element_at(root, entry.path)
         locatie = element_path(element) if element is not None else None
-        return Finding(XSD_FOUT, 1, "error", f"Regel {entry.line}: {_dutch(entry.message)}", locatie=locatie)
+        text = _CLARK.sub(lambda m: m["local"], entry.message)
+        if element is not None and etree.QName(element).localname == "Bsn":
+            text = _QUOTED_VALUE.sub(lambda m: "'" + mask_bsn(m[1]) + "'", text)  # no BSN in any output
+        return Finding(XSD_FOUT, 1, "error", f"Regel {entry.line}: {_dutch(text)}", locatie=locatie)
 
 
 def _element_at(root: etree._Element, path: str | None) -> etree._Element | None:
@@ -120,7 +128,7 @@ _PHRASES = (
     ("[facet 'minLength']", "[minimale lengte]"),
     ("[facet 'maxInclusive']", "[maximum]"),
     ("[facet 'minInclusive']", "[minimum]"),
-    ("Element", "Element"),
+    ("The value", "De waarde"),
 )
 
 
