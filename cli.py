@@ -6,6 +6,7 @@ Exit codes everywhere: 0 valid, 1 findings of severity error, 2 usage or input e
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections.abc import Iterator
@@ -198,7 +199,7 @@ def rules(standaard: str | None, bericht: str | None, niveau: str | None, fmt: s
             info.code, str(info.niveau), info.retourcode or "-", " ".join(info.berichten),
             " ".join(_STANDAARD_NAAM[s] for s in info.standaarden), info.melding,
         )
-    Console(soft_wrap=False).print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @main.command()
@@ -219,18 +220,24 @@ def explain(code: str) -> None:
     if info.uitleg:
         click.echo("")
         click.echo(click.wrap_text(info.uitleg, width=100, initial_indent="  ", subsequent_indent="  "))
-    for label, name in (("Voorbeeld dat de regel schendt", info.voorbeeld_fout), ("Voorbeeld dat de regel haalt", info.voorbeeld_goed)):
-        if name:
-            path = Path(__file__).resolve().parent / "fixtures" / name
-            click.echo(f"\n  {label} (fixtures/{name}):")
-            if path.is_file():
-                click.echo(_example_excerpt(path))
+    _print_examples(info.voorbeeld_fout, info.voorbeeld_goed)
 
 
-def _example_excerpt(path: Path, limit: int = 60) -> str:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    shown = lines[:limit] + ([f"    ... ({len(lines) - limit} regels meer)"] if len(lines) > limit else [])
-    return "\n".join("    " + line for line in shown)
+def _print_examples(fout: str, goed: str) -> None:
+    """Show where a failing and a passing example differ: that is the point of the rule."""
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    if not fout:
+        return
+    bad = (fixtures / fout).read_text(encoding="utf-8").splitlines()
+    if not goed:
+        click.echo(f"\n  Voorbeeld dat de regel schendt: fixtures/{fout}")
+        return
+    good = (fixtures / goed).read_text(encoding="utf-8").splitlines()
+    click.echo(f"\n  Voorbeeld: fixtures/{fout} (schendt de regel) tegenover fixtures/{goed} (haalt de regel):")
+    for line in difflib.unified_diff(good, bad, "goed", "fout", n=2, lineterm=""):
+        if line.startswith(("---", "+++")):
+            continue
+        click.echo("    " + line.replace("\t", "  "))
 
 
 # ------------------------------------------------------------------------------------ generate

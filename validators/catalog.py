@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from berichten import xmlinput
+from berichten.parse import PARSE_BERICHTCODE, PARSE_INHOUD
 from validators import xsd
 from validators.engine import REGISTRY, Rule, RuleRegistry
 
@@ -95,6 +96,19 @@ LEVEL1_CODES: tuple[CodeInfo, ...] = (
         "Het bericht wijkt af van het berichtschema: een element ontbreekt, staat op de verkeerde plaats, of "
         "heeft een waarde die niet past (datum, lengte, patroon, codelijst). Berichten die het XSD niet "
         "halen krijgen volgens de standaard geen retourbericht (controleniveau 1).",
+    ),
+    CodeInfo(
+        PARSE_INHOUD, 1, None, _ALLE, _STD,
+        "Het bericht past niet in het berichtmodel (element ontbreekt, staat er te veel of heeft een ongeldige waarde).",
+        "Dit meldt berichten.parse wanneer een bericht zonder voorafgaande XSD-controle wordt ingelezen: het "
+        "model vindt een verplicht element niet, een onbekend element, of een waarde die niet bij het type past. "
+        "Valideer eerst met `berichten validate` voor de volledige XSD-melding.",
+    ),
+    CodeInfo(
+        PARSE_BERICHTCODE, 1, None, _ALLE, _STD,
+        "De BerichtCode hoort niet bij de namespace van het bericht.",
+        "Elk berichttype heeft een vaste BerichtCode (bijvoorbeeld 436 voor de iJw-301 en 414 voor de "
+        "iWmo-301). Een andere code in de header betekent dat namespace en inhoud elkaar tegenspreken.",
     ),
     CodeInfo(
         xsd.XSD_ONBRUIKBAAR, 1, None, _ALLE, _STD,

@@ -17,7 +17,7 @@ from lxml import etree
 
 from berichten.findings import Finding, Niveau, Severity
 from berichten.release import MessageType, get_release
-from berichten.xpath import element_path
+from berichten.xpath import ElementPaths
 
 ALLE_STANDAARDEN = frozenset({"ijw", "iwmo"})
 
@@ -40,6 +40,11 @@ class RuleContext:
     def b(self, name: str) -> str:
         """Clark name of an element declared in the basisschema (Datum, Code, ...)."""
         return f"{{{self.bns}}}{name}"
+
+    @cached_property
+    def path(self) -> ElementPaths:
+        """``ctx.path(element)``: the XSLT-style location, with sibling positions cached per message."""
+        return ElementPaths()
 
     @cached_property
     def header(self) -> etree._Element:
@@ -102,7 +107,7 @@ class Rule:
                 severity=self.severity,
                 melding=h.melding or self.melding,
                 retourcode=self.retourcode,
-                locatie=element_path(h.elements[0]) if h.elements else None,
+                locatie=ctx.path(h.elements[0]) if h.elements else None,
             )
 
 

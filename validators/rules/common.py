@@ -1,1 +1,335 @@
-"""Placeholder: filled by the rule-engine work."""
+"""Rules that look at an element wherever it occurs, as the generic templates of the official XSLT.
+
+The official XSLT matches these by element name (``Bsn``, ``Geboortedatum/Datum``, address and name
+parts of the basisschema), so they also fire on retour messages. This module registers them for
+301 and the retours; other rule modules reuse the check functions for their own messages:
+
+    from validators.rules.common import register_generic
+    register_generic(("CS002", "CS139", "TR002"), berichten=("305", "307"))
+
+``tr134_hits`` is the shared "date not after the Dagtekening" test behind TR134.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from validators.rules._helpers import as_date, filled, value
+
+Element = etree._Element
+
+# Messages the XSLT's generic templates fire on (retours included, see the reference rules README).
+PERSON_MESSAGES = ("301", "302", "306", "308", "316")  # Bsn and Geboortedatum
+ADDRESS_MESSAGES = ("301", "302")  # Adres, Communicatie and VolledigeNaam exist only in 301/302
+
+_POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
+
+
+# --- check functions -----------------------------------------------------------------------------
+
+
+def check_cs002(ctx: RuleContext) -> Iterator[Hit]:
+    """Every Bsn passes the 11-proef."""
+    for bsn in ctx.root.iter("{*}Bsn"):
+        if not elfproef(value(bsn)):
+            yield hit(bsn)
+
+
+def elfproef(bsn: str) -> bool:
+    """The 11-proef for a BSN: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11."""
+    if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()):
+        return False
+    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+    return total % 11 == 0
+
+
+def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element | None]]:
+    """(Geboortedatum, Datum, DatumGebruik) for every birth date in the message."""
+    for datum in ctx.root.iter(ctx.b("Datum")):
+        parent = datum.getparent()
+        if parent is not None and etree.QName(parent).localname == "Geboortedatum":
+            yield parent, datum, parent.find(ctx.b("DatumGebruik"))
+
+
+def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
+    """Datum agrees with DatumGebruik: 1 -> day 01, 2 -> 1 January, 3 -> 1900-01-01."""
+    for gebruik in ctx.root.iter(ctx.b("DatumGebruik")):
+        parent = gebruik.getparent()
+        datum = parent.find(ctx.b("Datum"))
+        if datum is None:
+            continue
+        d = as_date(datum)
+        soort = value(gebruik)
+        if d is None:
+            continue
+        if (
+            (soort == "3" and (d.year, d.month, d.day) != (1900, 1, 1))
+            or (soort == "2" and (d.month, d.day) != (1, 1))
+            or (soort == "1" and d.day != 1)
+        ):
+            yield hit(datum)
+
+
+def dagtekening_element(ctx: RuleContext) -> Element | None:
+    return ctx.header.find(f"{ctx.m('BerichtIdentificatie')}/{ctx.b('Dagtekening')}")
+
+
+def check_tr002(ctx: RuleContext) -> Iterator[Hit]:
+    """A birth date lies at most 120 years before the Dagtekening, unless it is fully unknown."""
+    dagtekening = ctx.dagtekening
+    if dagtekening is None:
+        return
+    dag_el = dagtekening_element(ctx)
+    for _, datum, gebruik in _birth_dates(ctx):
+        d = as_date(datum)
+        if d is None or (value(gebruik) == "3" and (d.year, d.month, d.day) == (1900, 1, 1)):
+            continue
+        # Compare (year + 120, month, day) with the Dagtekening: 29 February needs no special case.
+        if (d.year + 120, d.month, d.day) < (dagtekening.year, dagtekening.month, dagtekening.day):
+            # The XSLT names the Dagtekening first, then the birth date.
+            yield hit(dag_el, datum)
+
+
+def tr134_hits(ctx: RuleContext, dates: Iterable[Element]) -> Iterator[Hit]:
+    """TR134: each of these date elements lies on or before the Dagtekening of the message."""
+    dagtekening = ctx.dagtekening
+    if dagtekening is None:
+        return
+    dag_el = dagtekening_element(ctx)
+    for el in dates:
+        d = as_date(el)
+        if d is not None and d > dagtekening:
+            yield hit(dag_el, el)  # the XSLT lists the Dagtekening first
+
+
+def _addresses(ctx: RuleContext) -> Iterator[tuple[Element | None, Element | None, Element]]:
+    """(Postcode, LandCode, parent) for every element holding a basisschema Postcode or LandCode."""
+    seen: set[Element] = set()
+    for el in ctx.root.iter(ctx.b("Postcode"), ctx.b("LandCode")):
+        parent = el.getparent()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        yield parent.find(ctx.b("Postcode")), parent.find(ctx.b("LandCode")), parent
+
+
+def check_cd005(ctx: RuleContext) -> Iterator[Hit]:
+    """LandCode is filled exactly when Postcode is filled."""
+    for postcode, landcode, _ in _addresses(ctx):
+        if filled(postcode) and not filled(landcode):
+            yield hit(postcode)
+        elif filled(landcode) and not filled(postcode):
+            yield hit(landcode)
+
+
+def check_cd025(ctx: RuleContext) -> Iterator[Hit]:
+    """An address in NL has a Huisnummer."""
+    for _, landcode, adres in _addresses(ctx):
+        if value(landcode) == "NL" and not filled(adres.find(f"{ctx.b('Huis')}/{ctx.b('Huisnummer')}")):
+            yield hit(landcode)
+
+
+def check_cs089(ctx: RuleContext) -> Iterator[Hit]:
+    """An address in NL has a Dutch postcode: four digits (not starting with 0) and two letters."""
+    for postcode, landcode, _ in _addresses(ctx):
+        if value(landcode) == "NL":
+            # The raw text is tested: a space inside or around the postcode is not the Dutch form.
+            if postcode is None or not _POSTCODE_NL.fullmatch(postcode.text or ""):
+                yield hit(postcode if postcode is not None else landcode)
+
+
+def check_cd007(ctx: RuleContext) -> Iterator[Hit]:
+    """Taal is filled exactly when Communicatie/Vorm is 1 (tolk)."""
+    seen: set[Element] = set()
+    for el in ctx.root.iter(ctx.b("Vorm"), ctx.b("Taal")):
+        parent = el.getparent()
+        if parent in seen:
+            continue
+        seen.add(parent)
+        vorm = parent.find(ctx.b("Vorm"))
+        taal = parent.find(ctx.b("Taal"))
+        if filled(taal) != (value(vorm) == "1"):
+            yield hit(vorm, taal)
+
+
+_WITH_PARTNERNAAM = frozenset({"1", "2", "3", "4"})
+# Without a Partnernaam iJw allows 1 or 6; the iWmo XSLT only 1 (docs/afwijkingen.md).
+_WITHOUT_PARTNERNAAM = {"ijw": frozenset({"1", "6"}), "iwmo": frozenset({"1"})}
+_CS050_MELDING = {
+    "ijw": "NaamGebruik past niet bij de naam: met Partnernaam 1 t/m 4, zonder Partnernaam 1 of 6.",
+    "iwmo": "NaamGebruik past niet bij de naam: met Partnernaam 1 t/m 4, zonder Partnernaam alleen 1.",
+}
+
+
+def check_cs050(ctx: RuleContext) -> Iterator[Hit]:
+    """With a Partnernaam NaamGebruik is 1-4; without one 1 or 6 (iJw) or only 1 (iWmo)."""
+    without = _WITHOUT_PARTNERNAAM[ctx.message.standaard]
+    melding = _CS050_MELDING[ctx.message.standaard]
+    for gebruik in ctx.root.iter(ctx.b("NaamGebruik")):
+        partnernaam = gebruik.getparent().find(ctx.b("Partnernaam"))
+        allowed = _WITH_PARTNERNAAM if partnernaam is not None else without
+        if value(gebruik) not in allowed:
+            yield hit(partnernaam, gebruik, melding=melding)
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenericRule:
+    """Everything needed to register a generic check for some messages."""
+
+    code: str
+    check: CheckFunction
+    melding: str
+    elementen: tuple[str, ...]
+    uitleg: str
+    standaarden: tuple[str, ...] = ("ijw", "iwmo")
+    voorbeeld_fout: str = ""
+    voorbeeld_goed: str = ""
+
+
+GENERIC_RULES: dict[str, list[GenericRule]] = {}
+
+
+def _generic(rule: GenericRule) -> None:
+    GENERIC_RULES.setdefault(rule.code, []).append(rule)
+
+
+_generic(GenericRule(
+    code="CS002",
+    check=check_cs002,
+    melding="Het Bsn voldoet niet aan de 11-proef.",
+    elementen=("/Bericht/Client/Bsn",),
+    uitleg=(
+        "Een burgerservicenummer heeft negen cijfers die samen de 11-proef halen: vermenigvuldig de "
+        "cijfers met 9, 8, 7, 6, 5, 4, 3, 2 en -1 en tel op; de som moet deelbaar zijn door 11. "
+        "Een tikfout in het Bsn valt zo bijna altijd op. De officiële XSLT controleert elk element "
+        "met de naam Bsn, dus ook in retourberichten."
+    ),
+    voorbeeld_fout="regels/CS002-fout.xml",
+    voorbeeld_goed="regels/CS002-goed.xml",
+))
+_generic(GenericRule(
+    code="CS139",
+    check=check_cs139,
+    melding="Geboortedatum/Datum past niet bij DatumGebruik.",
+    elementen=("/Bericht/Client/Geboortedatum/Datum", "/Bericht/Client/Geboortedatum/DatumGebruik"),
+    uitleg=(
+        "DatumGebruik zegt welk deel van de geboortedatum onbekend is. Bij 1 (dag onbekend) moet de "
+        "dag 01 zijn, bij 2 (dag en maand onbekend) 1 januari en bij 3 (geheel onbekend) precies "
+        "1900-01-01. Zonder DatumGebruik is de datum volledig bekend en geldt deze regel niet."
+    ),
+))
+_generic(GenericRule(
+    code="TR002",
+    check=check_tr002,
+    melding="De geboortedatum ligt meer dan 120 jaar vóór de Dagtekening.",
+    elementen=("/Bericht/Header/BerichtIdentificatie/Dagtekening", "/Bericht/Client/Geboortedatum/Datum"),
+    uitleg=(
+        "Een geboortedatum die meer dan 120 jaar vóór de Dagtekening van het bericht ligt, is vrijwel "
+        "zeker een invoerfout. Alleen een volledig onbekende datum (DatumGebruik 3 met 1900-01-01) "
+        "mag zo ver terug liggen. De melding wijst eerst de Dagtekening aan, net als de XSLT."
+    ),
+))
+_generic(GenericRule(
+    code="CD005",
+    check=check_cd005,
+    melding="LandCode en Postcode moeten samen voorkomen: vul beide of geen van beide.",
+    elementen=("/Bericht/Client/Contactgegevens/Contact/Adres/Postcode",
+               "/Bericht/Client/Contactgegevens/Contact/Adres/LandCode"),
+    uitleg=(
+        "Een adres met een postcode heeft ook een landcode nodig om die postcode te kunnen lezen, en "
+        "een landcode zonder postcode hoort er niet te staan. De controle werkt in beide richtingen "
+        "en geldt voor elk adres in het bericht, ook bij relaties."
+    ),
+    standaarden=("ijw", "iwmo"),
+))
+_generic(GenericRule(
+    code="CD007",
+    check=check_cd007,
+    melding="Taal is verplicht als Communicatie/Vorm 1 (tolk) is en anders niet toegestaan.",
+    elementen=("/Bericht/Client/Communicatie/Vorm", "/Bericht/Client/Communicatie/Taal"),
+    uitleg=(
+        "Communicatievorm 1 betekent dat de cliënt een tolk nodig heeft; dan moet vermeld worden welke "
+        "taal. Bij een andere vorm is een taal zinloos en moet Taal ontbreken."
+    ),
+))
+_generic(GenericRule(
+    code="CD025",
+    check=check_cd025,
+    melding="Een adres met LandCode NL moet een Huisnummer hebben.",
+    elementen=("/Bericht/Client/Contactgegevens/Contact/Adres/LandCode",
+               "/Bericht/Client/Contactgegevens/Contact/Adres/Huis/Huisnummer"),
+    uitleg=(
+        "Een Nederlands adres is pas bruikbaar met een huisnummer. Staat LandCode op NL, dan moet "
+        "Adres/Huis/Huisnummer gevuld zijn."
+    ),
+))
+_generic(GenericRule(
+    code="CS089",
+    check=check_cs089,
+    melding="Bij LandCode NL moet de Postcode de Nederlandse vorm hebben (1234AB).",
+    elementen=("/Bericht/Client/Contactgegevens/Contact/Adres/Postcode",
+               "/Bericht/Client/Contactgegevens/Contact/Adres/LandCode"),
+    uitleg=(
+        "Een Nederlandse postcode bestaat uit vier cijfers, waarvan het eerste geen 0 is, direct "
+        "gevolgd door twee letters, zonder spatie. Bij LandCode NL wordt de Postcode daarop getoetst; "
+        "ontbreekt de Postcode, dan geldt dat ook als fout."
+    ),
+))
+_generic(GenericRule(
+    code="CS050",
+    check=check_cs050,
+    melding="NaamGebruik past niet bij de naam: met Partnernaam 1 t/m 4, zonder Partnernaam 1 (iJw ook 6).",
+    elementen=("/Bericht/Client/Naam/NaamGebruik", "/Bericht/Client/Relaties/Relatie/Naam/NaamGebruik"),
+    uitleg=(
+        "NaamGebruik geeft aan hoe iemand aangeschreven wil worden. De waarden 2, 3 en 4 combineren de "
+        "eigen naam met die van de partner en kunnen dus alleen als er een Partnernaam is. Zonder "
+        "Partnernaam is 1 (eigen naam) toegestaan, en in iJw ook 6 (geen natuurlijk persoon, "
+        "bijvoorbeeld een instelling als relatie). Voor iWmo volgen we de officiële iWmo-XSLT, die 6 "
+        "niet accepteert; zie docs/afwijkingen.md."
+    ),
+))
+
+
+def register_generic(codes: Iterable[str], berichten: Iterable[str]) -> None:
+    """Register the generic checks with these codes for more messages (e.g. 305, 307, 315)."""
+    berichten = tuple(berichten)
+    for code in codes:
+        for g in GENERIC_RULES[code]:
+            REGISTRY.rule(
+                g.code,
+                berichten=berichten,
+                melding=g.melding,
+                standaarden=g.standaarden,
+                elementen=g.elementen,
+                uitleg=g.uitleg,
+                voorbeeld_fout=g.voorbeeld_fout,
+                voorbeeld_goed=g.voorbeeld_goed,
+            )(g.check)
+
+
+register_generic(("CS002", "CS139", "TR002"), PERSON_MESSAGES)
+register_generic(("CD005", "CD007", "CD025", "CS050", "CS089"), ADDRESS_MESSAGES)
+
+__all__ = [
+    "GENERIC_RULES",
+    "check_cd005",
+    "check_cd007",
+    "check_cd025",
+    "check_cs002",
+    "check_cs050",
+    "check_cs089",
+    "check_cs139",
+    "check_tr002",
+    "dagtekening_element",
+    "elfproef",
+    "register_generic",
+    "tr134_hits",
+]

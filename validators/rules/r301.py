@@ -1,1 +1,502 @@
-"""Placeholder: filled by the rule-engine work."""
+"""Level-2 rules of the 301 Toewijzing (iJw and iWmo), as the official XSLT checks them.
+
+Each rule is one small function over the lxml tree of an XSD-valid message; the generic rules
+(Bsn, Geboortedatum, address and name) live in ``common``. Where the XSLT compares dates or numbers
+as text we compare values; docs/afwijkingen.md lists where that changes a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from lxml import etree
+
+from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from validators.rules._helpers import (
+    as_date,
+    as_int,
+    cached,
+    duplicate_groups,
+    filled,
+    overlapping_pairs,
+    value,
+)
+from validators.rules.common import tr134_hits
+
+Element = etree._Element
+
+B301 = ("301",)
+TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"
+CONTACT = "/Bericht/Client/Contactgegevens/Contact"
+
+# Einddatum on or before this day exempts a product from CD080 and CS338 (older allocations).
+END_OF_2020 = date(2020, 12, 31)
+IWMO_HULPMIDDEL_CATEGORIES = frozenset({"11", "12", "13", "14"})  # iWmo categories that may overlap (TR302)
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """The parts of one ToegewezenProduct the rules look at, found once per message."""
+
+    el: Element
+    nummer: Element
+    product: Element | None
+    categorie: Element | None
+    code: Element | None
+    toewijzingsdatum: Element
+    ingang: Element
+    einde: Element | None
+    reden: Element | None
+    omvang: Element | None
+    eenheid: Element | None
+    frequentie: Element | None
+    budget: Element | None
+
+
+def products(ctx: RuleContext) -> list[Product]:
+    def make() -> list[Product]:
+        m, b = ctx.m, ctx.b
+        t_nummer, t_product, t_ingang, t_einde = m("ToewijzingNummer"), m("Product"), m("Ingangsdatum"), m("Einddatum")
+        t_reden, t_omvang, t_budget = m("RedenWijziging"), m("Omvang"), m("Budget")
+        t_toewijzingsdatum = m("Toewijzingsdatum")
+        t_cat, t_code, t_eenheid, t_freq = b("Categorie"), b("Code"), b("Eenheid"), b("Frequentie")
+        out = []
+        path = f"{m('Client')}/{m('ToegewezenProducten')}/{m('ToegewezenProduct')}"
+        for tp in ctx.root.iterfind(path):
+            # One pass over the children instead of a find() per element: this runs for every product.
+            kids: dict[str, Element] = {}
+            for c in tp:
+                kids.setdefault(c.tag, c)
+            product = kids.get(t_product)
+            pkids: dict[str, Element] = {} if product is None else {c.tag: c for c in product}
+            omvang = kids.get(t_omvang)
+            okids: dict[str, Element] = {} if omvang is None else {c.tag: c for c in omvang}
+            out.append(Product(
+                el=tp,
+                nummer=kids.get(t_nummer),
+                product=product,
+                categorie=pkids.get(t_cat),
+                code=pkids.get(t_code),
+                toewijzingsdatum=kids.get(t_toewijzingsdatum),
+                ingang=kids.get(t_ingang),
+                einde=kids.get(t_einde),
+                reden=kids.get(t_reden),
+                omvang=omvang,
+                eenheid=okids.get(t_eenheid),
+                frequentie=okids.get(t_freq),
+                budget=kids.get(t_budget),
+            ))
+        return out
+
+    return cached(ctx, "301.products", make)
+
+
+def contacts(ctx: RuleContext) -> list[Element]:
+    """Every Contact: those of the Relaties first (document order), then Contactgegevens."""
+
+    def make() -> list[Element]:
+        return [el for el in ctx.root.find(ctx.m("Client")).iter(ctx.m("Contact"))]
+
+    return cached(ctx, "301.contacts", make)
+
+
+def _open_or_after_2020(p: Product) -> bool:
+    if p.einde is None:
+        return True
+    d = as_date(p.einde)
+    return d is not None and d > END_OF_2020
+
+
+def rule301(
+    code: str, melding: str, elementen: tuple[str, ...], uitleg: str, **kw: Any
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a 301 rule: code, Dutch one-liner, elements concerned, explanation."""
+    return REGISTRY.rule(code, berichten=B301, melding=melding, elementen=elementen, uitleg=uitleg, **kw)
+
+
+# --- Contact ---------------------------------------------------------------------------------------
+
+
+@rule301(
+    "CD009",
+    "Contact/Periode mag alleen bij een tijdelijk adres (Soort 04).",
+    (f"{CONTACT}/Periode", f"{CONTACT}/Soort"),
+    "Een periode bij een contact zegt van wanneer tot wanneer een adres geldt. Dat heeft alleen zin "
+    "bij een tijdelijk adres (Soort 04); bij andere soorten moet Periode ontbreken.",
+)
+def cd009(ctx: RuleContext) -> Iterator[Hit]:
+    for contact in contacts(ctx):
+        if contact.find(ctx.m("Periode")) is not None:
+            soort = contact.find(ctx.m("Soort"))
+            if value(soort) != "04":
+                yield hit(soort)
+
+
+@rule301(
+    "CD034",
+    "Bij een BRP-adres of verblijfadres (Soort 01 of 03) is Adres/Postcode verplicht.",
+    (f"{CONTACT}/Soort", f"{CONTACT}/Adres/Postcode"),
+    "Een BRP-adres (01) en een verblijfadres (03) moeten vindbaar zijn, dus het Adres van zo'n "
+    "contact moet een Postcode hebben.",
+)
+def cd034(ctx: RuleContext) -> Iterator[Hit]:
+    for contact in contacts(ctx):
+        soort = contact.find(ctx.m("Soort"))
+        if value(soort) in ("01", "03") and not filled(contact.find(f"{ctx.m('Adres')}/{ctx.b('Postcode')}")):
+            yield hit(soort)
+
+
+@rule301(
+    "TR006",
+    "Een Contact heeft een Telefoon nodig, of een Adres met Huis en Postcode.",
+    (CONTACT, f"{CONTACT}/Telefoon", f"{CONTACT}/Adres/Huis", f"{CONTACT}/Adres/Postcode"),
+    "Via elk contact moet de cliënt of relatie bereikbaar zijn: per telefoon, of per post met een "
+    "adres dat zowel een huisnummer (Huis) als een postcode heeft. Ontbreken zowel Telefoon als Huis "
+    "en Postcode, dan volgen twee meldingen, net als bij de officiële XSLT.",
+)
+def tr006(ctx: RuleContext) -> Iterator[Hit]:
+    m, b = ctx.m, ctx.b
+    for contact in contacts(ctx):
+        if contact.find(m("Telefoon")) is not None:
+            continue
+        adres = contact.find(m("Adres"))
+        if adres is None or adres.find(b("Huis")) is None:
+            yield hit(contact)
+        if adres is None or adres.find(b("Postcode")) is None:
+            yield hit(contact)
+
+
+@rule301(
+    "TR061",
+    "De cliënt heeft minstens één Contact met Soort 01, 02 of 03.",
+    (CONTACT, f"{CONTACT}/Soort"),
+    "Een toewijzing moet de cliënt kunnen bereiken: onder Contactgegevens staat minstens één "
+    "BRP-adres (01), correspondentieadres (02) of verblijfadres (03). Alleen een tijdelijk adres "
+    "(04) is niet genoeg.",
+)
+def tr061(ctx: RuleContext) -> Iterator[Hit]:
+    cg = ctx.root.find(f"{ctx.m('Client')}/{ctx.m('Contactgegevens')}")
+    if cg is None:
+        return
+    items = cg.findall(ctx.m("Contact"))
+    if not any(value(c.find(ctx.m("Soort"))) in ("01", "02", "03") for c in items):
+        yield hit(*items)
+
+
+@rule301(
+    "CS003",
+    "Einddatum ligt vóór de Ingangsdatum (of Begindatum) van dezelfde periode.",
+    (f"{TP}/Einddatum", f"{TP}/Ingangsdatum", f"{CONTACT}/Periode/Einddatum", f"{CONTACT}/Periode/Begindatum"),
+    "Een periode kan niet eindigen voordat hij begint. Dat geldt voor de Einddatum van een "
+    "toegewezen product ten opzichte van de Ingangsdatum en voor de Periode van een contact. Een "
+    "Einddatum gelijk aan de begindatum mag. Een Periode zonder Begindatum toetsen we niet (de "
+    "officiële XSLT keurt die af, zie docs/afwijkingen.md).",
+)
+def cs003(ctx: RuleContext) -> Iterator[Hit]:
+    for contact in contacts(ctx):
+        periode = contact.find(ctx.m("Periode"))
+        if periode is None:
+            continue
+        eind = periode.find(ctx.b("Einddatum"))
+        begin = periode.find(ctx.b("Begindatum"))
+        if eind is not None and begin is not None:
+            e, s = as_date(eind), as_date(begin)
+            if e is not None and s is not None and e < s:
+                yield hit(begin, eind)
+    for p in products(ctx):
+        if p.einde is not None:
+            e, s = as_date(p.einde), as_date(p.ingang)
+            if e is not None and s is not None and e < s:
+                yield hit(p.ingang, p.einde)
+
+
+# --- Client ----------------------------------------------------------------------------------------
+
+
+@rule301(
+    "CS318",
+    "De naam van de cliënt mag geen NaamGebruik 6 (niet-natuurlijk persoon) hebben.",
+    ("/Bericht/Client/Naam/NaamGebruik",),
+    "De cliënt is altijd een natuurlijk persoon, dus NaamGebruik 6 is bij de cliënt niet toegestaan. "
+    "Bij een relatie (bijvoorbeeld een instelling) mag 6 wel. De iWmo-XSLT kent deze regel niet; "
+    "daar keurt CS050 een 6 zonder Partnernaam al af.",
+    standaarden=("ijw",),
+)
+def cs318(ctx: RuleContext) -> Iterator[Hit]:
+    el = ctx.root.find(f"{ctx.m('Client')}/{ctx.m('Naam')}/{ctx.b('NaamGebruik')}")
+    if value(el) == "6":
+        yield hit(el)
+
+
+@rule301(
+    "TR134",
+    "Geboortedatum en Toewijzingsdatum mogen niet na de Dagtekening van het bericht liggen.",
+    ("/Bericht/Header/BerichtIdentificatie/Dagtekening", "/Bericht/Client/Geboortedatum/Datum",
+     "/Bericht/Client/Relaties/Relatie/Geboortedatum/Datum", f"{TP}/Toewijzingsdatum"),
+    "Een bericht kan niets vastleggen dat pas na de Dagtekening gebeurt: geboortedata van cliënt en "
+    "relaties en de Toewijzingsdatum van elk product liggen op of vóór de Dagtekening. De melding "
+    "wijst eerst de Dagtekening aan, net als de officiële XSLT.",
+)
+def tr134(ctx: RuleContext) -> Iterator[Hit]:
+    m, b = ctx.m, ctx.b
+    client = ctx.root.find(m("Client"))
+    dates: list[Element] = client.findall(f"{m('Geboortedatum')}/{b('Datum')}")
+    dates += client.findall(f"{m('Relaties')}/{m('Relatie')}/{m('Geboortedatum')}/{b('Datum')}")
+    dates += [p.toewijzingsdatum for p in products(ctx)]
+    return tr134_hits(ctx, dates)
+
+
+# --- ToegewezenProduct: Omvang, Budget, Einddatum ---------------------------------------------------
+
+
+@rule301(
+    "CD041",
+    "Een toegewezen product met Product/Code moet een Omvang hebben.",
+    (f"{TP}/Product/Code", f"{TP}/Omvang"),
+    "Bij een specifiek product (categorie en code) hoort een omvang: hoeveel eenheden per periode "
+    "de aanbieder mag leveren. Zonder Omvang is niet duidelijk wat is toegewezen.",
+    voorbeeld_fout="regels/CD041-fout.xml",
+    voorbeeld_goed="regels/CD041-goed.xml",
+)
+def cd041(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if filled(p.code) and p.omvang is None:
+            yield hit(p.code)
+
+
+@rule301(
+    "CD075",
+    "Bij een Budget is een Einddatum verplicht.",
+    (f"{TP}/Budget", f"{TP}/Einddatum"),
+    "Een budget geldt voor een afgebakende periode; een toewijzing met Budget moet daarom een "
+    "Einddatum hebben.",
+)
+def cd075(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if filled(p.budget) and not filled(p.einde):
+            yield hit(p.budget)
+
+
+@rule301(
+    "CD076",
+    "Bij Frequentie 2 (per week) is een Einddatum verplicht.",
+    (f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
+    "Een omvang per week zonder einddatum is onbegrensd. Bij Frequentie 2 moet het toegewezen "
+    "product daarom een Einddatum hebben.",
+)
+def cd076(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if value(p.frequentie) == "2" and not filled(p.einde):
+            yield hit(p.frequentie)
+
+
+@rule301(
+    "CD077",
+    "Omvang en Budget sluiten elkaar uit: bij een Budget geen Omvang.",
+    (f"{TP}/Omvang", f"{TP}/Budget"),
+    "Een toewijzing wordt uitgedrukt in een omvang (volume per periode) of in een budget (bedrag), "
+    "nooit in beide. Deze regel kijkt vanuit het Budget; CD078 is dezelfde controle vanuit de "
+    "Omvang, dus beide meldingen verschijnen samen.",
+    voorbeeld_fout="regels/CD077-fout.xml",
+    voorbeeld_goed="regels/CD077-goed.xml",
+)
+def cd077(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if filled(p.budget) and p.omvang is not None:
+            yield hit(p.omvang, p.budget)
+
+
+@rule301(
+    "CD078",
+    "Omvang en Budget sluiten elkaar uit: bij een Omvang geen Budget.",
+    (f"{TP}/Omvang", f"{TP}/Budget"),
+    "Een toewijzing wordt uitgedrukt in een omvang of in een budget, nooit in beide. Deze regel is "
+    "de tegenhanger van CD077, gezien vanuit de Omvang.",
+)
+def cd078(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if p.omvang is not None and p.budget is not None:
+            yield hit(p.omvang, p.budget)
+
+
+@rule301(
+    "CD079",
+    "Zonder Budget is Product verplicht.",
+    (TP, f"{TP}/Product", f"{TP}/Budget"),
+    "Alleen een generieke toewijzing (een budget zonder product) mag het Product weglaten. Zonder "
+    "Budget moet het toegewezen product een Product met ten minste een categorie hebben.",
+)
+def cd079(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if not filled(p.budget) and p.product is None:
+            yield hit(p.el)
+
+
+@rule301(
+    "CD080",
+    "Zonder Product/Code geen Omvang, tenzij de Einddatum op of vóór 31-12-2020 ligt.",
+    (f"{TP}/Omvang", f"{TP}/Product/Code", f"{TP}/Einddatum"),
+    "Een aspecifieke toewijzing (alleen een categorie) of generieke toewijzing krijgt geen Omvang: "
+    "een volume zegt niets zonder productcode. Toewijzingen die uiterlijk 31 december 2020 "
+    "eindigden vallen hier buiten. De melding wijst de Einddatum aan als die er is.",
+)
+def cd080(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if p.omvang is not None and not filled(p.code) and _open_or_after_2020(p):
+            yield hit(p.einde, p.omvang)
+
+
+@rule301(
+    "CS338",
+    "Bij Eenheid 14, 16, 83 of 84 moet Frequentie 2, 4 of 6 zijn.",
+    (f"{TP}/Omvang/Eenheid", f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
+    "Etmalen, dagdelen, euro's en stuks (inspanning) worden per week, per maand of voor de hele "
+    "looptijd toegewezen, niet per dag. Toewijzingen die uiterlijk 31 december 2020 eindigden vallen "
+    "hier buiten. De melding wijst de Einddatum aan als die er is.",
+)
+def cs338(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if (
+            value(p.eenheid) in ("14", "16", "83", "84")
+            and value(p.frequentie) not in ("2", "4", "6")
+            and _open_or_after_2020(p)
+        ):
+            yield hit(p.einde, p.eenheid)
+
+
+# --- ToegewezenProduct: RedenWijziging --------------------------------------------------------------
+
+
+@rule301(
+    "CS335",
+    "RedenWijziging 13 (verwijderd) mag alleen als Einddatum gelijk is aan Ingangsdatum.",
+    (f"{TP}/RedenWijziging", f"{TP}/Ingangsdatum", f"{TP}/Einddatum"),
+    "Een toewijzing verwijderen gaat door de Einddatum gelijk te maken aan de Ingangsdatum en "
+    "RedenWijziging 13 te vullen. Met een andere of ontbrekende Einddatum is 13 niet toegestaan "
+    "(de officiële XSLT mist het geval zonder Einddatum, zie docs/afwijkingen.md).",
+)
+def cs335(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if p.reden is not None and p.reden.text == "13":
+            if p.einde is None or as_date(p.einde) != as_date(p.ingang):
+                yield hit(p.ingang, p.einde)
+
+
+@rule301(
+    "CS336",
+    "RedenWijziging 01 (administratieve correctie) is vervallen en mag niet meer gebruikt worden.",
+    (f"{TP}/RedenWijziging",),
+    "Code 01 staat nog in de codelijst maar is vervallen. Een correctie wordt nu gedaan met een "
+    "andere reden (bijvoorbeeld 14) of door de toewijzing te verwijderen (13).",
+)
+def cs336(ctx: RuleContext) -> Iterator[Hit]:
+    for p in products(ctx):
+        if value(p.reden) == "01":
+            yield hit(p.reden)
+
+
+# --- whole message: duplicates and overlap -----------------------------------------------------------
+
+
+@rule301(
+    "TR101",
+    "Het bericht bevat een dubbele regel (zelfde ToewijzingNummer, contactsoort of relatienummer).",
+    (f"{TP}/ToewijzingNummer", f"{CONTACT}/Soort", "/Bericht/Client/Relaties/Relatie/Nummer"),
+    "Binnen één bericht mag elke regel maar één keer voorkomen: geen twee toegewezen producten met "
+    "hetzelfde ToewijzingNummer, geen twee contacten met dezelfde Soort en geen twee relaties met "
+    "hetzelfde Nummer. ToewijzingNummers vergelijken we als getal (0300201 is 300201). Per groep "
+    "dubbelen volgt één melding, bij het eerste exemplaar.",
+    voorbeeld_fout="regels/TR101-fout.xml",
+    voorbeeld_goed="regels/TR101-goed.xml",
+)
+def tr101(ctx: RuleContext) -> Iterator[Hit]:
+    m = ctx.m
+    client = ctx.root.find(m("Client"))
+    relaties = client.findall(f"{m('Relaties')}/{m('Relatie')}")
+    for group in duplicate_groups((r.findtext(m("Nummer")), r) for r in relaties):
+        yield hit(group[0])
+    cg = client.findall(f"{m('Contactgegevens')}/{m('Contact')}")
+    for group in duplicate_groups((c.findtext(m("Soort")), c) for c in cg):
+        yield hit(group[0])
+    for group in duplicate_groups((as_int(p.nummer), p.el) for p in products(ctx)):
+        yield hit(group[0])
+
+
+def _ignored_for_overlap(p: Product) -> bool:
+    """A deleted (13) or withdrawn (01) allocation with Einddatum = Ingangsdatum is not current."""
+    return (
+        value(p.reden) in ("01", "13")
+        and filled(p.einde)
+        and as_date(p.einde) == as_date(p.ingang)
+    )
+
+
+def tr302_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
+    """(earlier, later) product indexes whose products match and whose periods overlap.
+
+    Matching as the XSLT: a product without Product matches every product; otherwise the
+    categories must be equal and the codes equal, unless one of them has no code. iWmo lets
+    hulpmiddelen (categories 11-14) overlap. Sorted as the XSLT reports: by later, then earlier.
+    """
+    may_overlap = IWMO_HULPMIDDEL_CATEGORIES if ctx.message.standaard == "iwmo" else frozenset()
+    no_product: list[tuple[int, date, date]] = []
+    with_product: list[tuple[int, date, date]] = []
+    no_code: dict[str, list[tuple[int, date, date]]] = {}
+    with_code: dict[str, list[tuple[int, date, date]]] = {}
+    by_code: dict[tuple[str, str], list[tuple[int, date, date]]] = {}
+    for i, p in enumerate(products(ctx)):
+        if _ignored_for_overlap(p):
+            continue
+        start = as_date(p.ingang)
+        if start is None:
+            continue
+        end = as_date(p.einde) if p.einde is not None else date.max
+        if end is None:
+            continue
+        iv = (i, start, end)
+        if p.product is None:
+            no_product.append(iv)
+            continue
+        cat = value(p.categorie)
+        if cat in may_overlap:
+            continue
+        with_product.append(iv)
+        if p.code is None:
+            no_code.setdefault(cat, []).append(iv)
+        else:
+            with_code.setdefault(cat, []).append(iv)
+            by_code.setdefault((cat, p.code.text or ""), []).append(iv)
+    pairs: list[tuple[int, int]] = []
+    if no_product:
+        pairs += overlapping_pairs(no_product)
+        pairs += overlapping_pairs(no_product, with_product)
+    for cat, ivs in no_code.items():
+        pairs += overlapping_pairs(ivs)
+        if cat in with_code:
+            pairs += overlapping_pairs(ivs, with_code[cat])
+    for ivs in by_code.values():
+        if len(ivs) > 1:
+            pairs += overlapping_pairs(ivs)
+    pairs.sort(key=lambda pair: (pair[1], pair[0]))
+    return pairs
+
+
+@rule301(
+    "TR302",
+    "Hetzelfde product komt meer dan eens voor met overlappende perioden.",
+    (TP, f"{TP}/Product", f"{TP}/Ingangsdatum", f"{TP}/Einddatum"),
+    "Een product mag vaker in een toewijzingsbericht staan, maar alleen als de perioden elkaar niet "
+    "overlappen. Zonder productcode wordt op categorie vergeleken; een toegewezen product zonder "
+    "Product overlapt met elk ander product. Verwijderde toewijzingen (RedenWijziging 13 of 01 met "
+    "Einddatum gelijk aan Ingangsdatum) tellen niet mee. In iWmo mogen hulpmiddelen (categorie "
+    "11 tot en met 14) overlappen. Per overlappend paar volgt één melding, bij het eerste product.",
+    voorbeeld_fout="regels/TR302-fout.xml",
+    voorbeeld_goed="regels/TR302-goed.xml",
+)
+def tr302(ctx: RuleContext) -> Iterator[Hit]:
+    items = products(ctx)
+    for earlier, later in tr302_pairs(ctx):
+        yield hit(items[earlier].el, items[later].el)

@@ -1,0 +1,258 @@
+"""Our 301 rules against the official rule XSLT, message by message.
+
+Runs the published XSLT (tests.reference.xslt_fouten) and our engine over the published 301 and
+retour samples and over a few hundred seeded mutations per standard (tests/rule_mutations_301.py).
+Only XSD-valid mutations count. Per message the multiset of (code, first Locatie) must be equal,
+except for the codes named by an expected deviation that applies to that message
+(EXPECTED_DEVIATIONS, explained in docs/afwijkingen.md). Run with ``-s`` to see the summary.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from berichten.release import MessageType, match_namespace
+from tests.conftest import FIXTURES
+from tests.rule_mutations_301 import TEXT_VARIANTS, Mutation, mutations_301, mutations_retour, to_other_standard
+from validators import REGISTRY
+import validators.rules  # noqa: F401  (registers the rules)
+
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+STANDARDS = {"ijw": "JW", "iwmo": "WMO"}
+RETOUREN = ("302", "306", "308", "316")
+
+CODES_301 = {
+    "ijw": set("CD005 CD007 CD009 CD025 CD034 CD041 CD075 CD076 CD077 CD078 CD079 CD080 CS002 CS003 CS050 "
+               "CS089 CS139 CS318 CS335 CS336 CS338 TR002 TR006 TR061 TR101 TR134 TR302".split()),
+}
+CODES_301["iwmo"] = CODES_301["ijw"] - {"CS318"}
+
+DATUM_NAMEN = {"Dagtekening", "Datum", "Ingangsdatum", "Einddatum", "Toewijzingsdatum", "Begindatum"}
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _padded_date(root: etree._Element) -> bool:
+    return any(_local(el) in DATUM_NAMEN and el.text and el.text != el.text.strip() for el in root.iter())
+
+
+def _nummer_as_getal_dubbel(root: etree._Element) -> bool:
+    nummers = [el.text for el in root.iter() if _local(el) == "ToewijzingNummer"]
+    return len({int(n) for n in nummers}) < len(set(nummers))
+
+
+def _13_zonder_einddatum(root: etree._Element) -> bool:
+    for tp in root.iter():
+        if _local(tp) == "ToegewezenProduct":
+            kids = {_local(c): c for c in tp}
+            if "RedenWijziging" in kids and kids["RedenWijziging"].text == "13" and "Einddatum" not in kids:
+                return True
+    return False
+
+
+def _periode_zonder_begin(root: etree._Element) -> bool:
+    for per in root.iter():
+        if _local(per) == "Periode":
+            names = {_local(c) for c in per}
+            if "Einddatum" in names and "Begindatum" not in names:
+                return True
+    return False
+
+
+@dataclass(frozen=True)
+class Deviation:
+    reason: str
+    codes: frozenset[str]
+    applies: Callable[[etree._Element], bool]
+
+
+# Where we knowingly give another verdict than the XSLT (docs/afwijkingen.md has the examples).
+EXPECTED_DEVIATIONS = {
+    "datum-spaties": Deviation(
+        "a date with surrounding spaces is XSD-valid; the XSLT cuts or compares the raw text",
+        frozenset({"TR002", "TR134", "CS003", "CS139", "CS335", "TR302"}), _padded_date),
+    "nummer-als-getal": Deviation(
+        "ToewijzingNummer is an xs:integer: 0300201 and 300201 are the same number (TR101)",
+        frozenset({"TR101"}), _nummer_as_getal_dubbel),
+    "13-zonder-einddatum": Deviation(
+        "RedenWijziging 13 needs Einddatum = Ingangsdatum; without Einddatum the XSLT stays silent",
+        frozenset({"CS335"}), _13_zonder_einddatum),
+    "periode-zonder-begindatum": Deviation(
+        "CS003 compares an Einddatum with the Begindatum 'where applicable'; the XSLT fails a "
+        "Periode that has no Begindatum at all",
+        frozenset({"CS003"}), _periode_zonder_begin),
+}
+
+
+@dataclass
+class Outcome:
+    mutation: Mutation
+    ours: list[tuple[str, str | None]]
+    xslt: list[tuple[str, str | None]]
+    deviations: tuple[str, ...]
+
+    @property
+    def exact(self) -> bool:
+        return self.ours == self.xslt
+
+    @property
+    def agrees(self) -> bool:
+        """Equal, or equal outside the codes of the deviations that apply to this message."""
+        skip = set().union(*(EXPECTED_DEVIATIONS[d].codes for d in self.deviations)) if self.deviations else set()
+        return [f for f in self.ours if f[0] not in skip] == [f for f in self.xslt if f[0] not in skip]
+
+
+def _message(root: etree._Element) -> MessageType:
+    match = match_namespace(etree.QName(root).namespace)
+    assert match is not None and match.message is not None
+    return match.message
+
+
+def _compare(reference, mutation: Mutation) -> Outcome:
+    root = etree.fromstring(mutation.data, PARSER)
+    ours = sorted((f.code, f.locatie) for f in REGISTRY.run(root, _message(root)))
+    xslt = sorted((f.code, f.locaties[0] if f.locaties else None) for f in reference.xslt_fouten(mutation.data, mutation.standaard))
+    deviations = tuple(name for name, dev in EXPECTED_DEVIATIONS.items() if dev.applies(root))
+    return Outcome(mutation, ours, xslt, deviations)
+
+
+def _xsd_valid(reference, m: Mutation) -> bool:
+    root = etree.fromstring(m.data, PARSER)
+    return reference.published_xsd_verdict(m.data, m.standaard, _message(root).schema_file)
+
+
+def _bases_301(reference, standaard: str) -> dict[str, bytes]:
+    pre = STANDARDS[standaard]
+    return {
+        "fixture": (FIXTURES / "regels" / f"{pre.lower()}301-geldig.xml").read_bytes(),
+        "sample": (reference.REFERENCE_DIR / f"{standaard}-3.2" / "samples" / f"{pre}301.xml").read_bytes(),
+    }
+
+
+def _retour_bases(reference, standaard: str) -> dict[str, bytes]:
+    """Retours that carry a Client: the iWmo 302 sample and the iJw 316 sample, each also rewritten
+    into the other standard (the other published 302/316 are header-only)."""
+    w302 = (reference.REFERENCE_DIR / "iwmo-3.2" / "samples" / "WMO302.xml").read_bytes()
+    j316 = (reference.REFERENCE_DIR / "ijw-3.2" / "samples" / "JW316.xml").read_bytes()
+    if standaard == "iwmo":
+        return {"302": w302, "316": to_other_standard(j316, "iwmo")}
+    return {"302": to_other_standard(w302, "ijw"), "316": j316}
+
+
+@dataclass
+class Run:
+    generated: int
+    outcomes: list[Outcome]
+
+
+@pytest.fixture(scope="module")
+def runs(reference) -> dict[str, Run]:
+    """Per standard: the 301 mutations, and separately the retour mutations ('<std>-retour')."""
+    out: dict[str, Run] = {}
+    for standaard in STANDARDS:
+        for key, muts in (
+            (standaard, list(mutations_301(_bases_301(reference, standaard), standaard))),
+            (f"{standaard}-retour", list(mutations_retour(_retour_bases(reference, standaard), standaard))),
+        ):
+            valid = [m for m in muts if _xsd_valid(reference, m)]
+            out[key] = Run(len(muts), [_compare(reference, m) for m in valid])
+    return out
+
+
+def _samples(reference) -> list[tuple[str, Path]]:
+    wanted = ("301",) + RETOUREN
+    return [
+        (standaard, path)
+        for standaard in STANDARDS
+        for path in reference.samples(standaard, include_invalid=False)
+        if path.stem[-3:] in wanted
+    ]
+
+
+def test_published_301_and_retour_samples_agree(reference):
+    checked = 0
+    for standaard, path in _samples(reference):
+        data = path.read_bytes()
+        m = Mutation(path.name, "sample", standaard, path.name, data)
+        assert _xsd_valid(reference, m), path.name
+        outcome = _compare(reference, m)
+        assert outcome.exact, (path.name, outcome.ours, outcome.xslt)
+        checked += 1
+    assert checked == 10  # 301, 302, 306, 308, 316 for both standards
+
+
+def test_xsd_check_is_not_vacuous(reference):
+    data = (FIXTURES / "regels" / "jw301-geldig.xml").read_bytes()
+    broken = data.replace(b"<jw301:Bsn>999990019<", b"<jw301:Bsn>99999001<")
+    assert _xsd_valid(reference, Mutation("ok", "", "ijw", "", data))
+    assert not _xsd_valid(reference, Mutation("kapot", "", "ijw", "", broken))
+
+
+@pytest.mark.parametrize("standaard", sorted(STANDARDS))
+def test_enough_xsd_valid_mutations(runs, standaard):
+    run = runs[standaard]
+    assert len(run.outcomes) >= 300
+    assert len(run.outcomes) >= 0.8 * run.generated
+
+
+@pytest.mark.parametrize("standaard", sorted(STANDARDS))
+def test_every_301_code_is_exercised_twice(runs, standaard):
+    seen = Counter(code for o in runs[standaard].outcomes for code in {c for c, _ in o.xslt})
+    assert set(seen) == CODES_301[standaard]
+    assert min(seen.values()) >= 2, seen
+    assert sum(1 for o in runs[standaard].outcomes if not o.xslt) >= 20  # valid variants too
+
+
+@pytest.mark.parametrize("standaard", sorted(STANDARDS))
+def test_generic_codes_are_exercised_on_retours(runs, standaard):
+    by_message = {"302": Counter(), "316": Counter()}
+    for o in runs[f"{standaard}-retour"].outcomes:
+        by_message[o.mutation.base].update({c for c, _ in o.xslt})
+    assert set(by_message["302"]) == {"CD005", "CD007", "CD025", "CS002", "CS050", "CS089", "CS139", "TR002"}
+    assert set(by_message["316"]) == {"CS002", "CS139", "TR002"}
+
+
+@pytest.mark.parametrize("standaard", sorted(STANDARDS))
+def test_valid_variants_are_covered(runs, standaard):
+    """Other prefixes, default namespace, reordered declarations, LF/CRLF, comments, many products."""
+    names = Counter(part.split("#")[0] for o in runs[standaard].outcomes for part in o.mutation.name.split("+"))
+    for variant in [*TEXT_VARIANTS, "geldig-commentaar", "geldig-veel-producten"]:
+        assert names[variant] >= 5, (variant, names[variant])
+    quiet = [o for o in runs[standaard].outcomes if o.mutation.target == "geldig"]
+    assert len(quiet) >= 40 and all(not o.xslt and not o.ours for o in quiet)
+
+
+@pytest.mark.parametrize("key", ["ijw", "iwmo", "ijw-retour", "iwmo-retour"])
+def test_mutations_agree_with_xslt(runs, key):
+    run = runs[key]
+    wrong = [o for o in run.outcomes if not o.agrees]
+    exact = sum(o.exact for o in run.outcomes)
+    deviating = Counter(d for o in run.outcomes if not o.exact for d in o.deviations)
+    print(
+        f"\n[{key}] {run.generated} generated, {len(run.outcomes)} XSD-valid, "
+        f"{exact} identical to the XSLT ({100 * exact / len(run.outcomes):.1f}%), "
+        f"{len(run.outcomes) - len(wrong)} agree when expected deviations are set aside "
+        f"({100 * (len(run.outcomes) - len(wrong)) / len(run.outcomes):.1f}%); deviations: {dict(deviating)}"
+    )
+    assert not wrong, "\n".join(f"{o.mutation.name} ({o.mutation.base}): ours {o.ours} xslt {o.xslt}" for o in wrong[:10])
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_DEVIATIONS))
+def test_expected_deviations_are_real(runs, name):
+    """Each listed deviation shows up at least once, or the list has gone stale."""
+    hits = [o for key in ("ijw", "iwmo") for o in runs[key].outcomes if name in o.deviations and not o.exact]
+    assert hits, f"deviation {name} never changes a verdict"
+    codes = EXPECTED_DEVIATIONS[name].codes
+    for o in hits:
+        ours, xslt = Counter(o.ours), Counter(o.xslt)
+        differing = {code for code, _ in (ours - xslt) + (xslt - ours)}
+        assert differing <= set().union(*(EXPECTED_DEVIATIONS[d].codes for d in o.deviations)), (o.mutation.name, differing)
+        assert differing & codes or len(o.deviations) > 1, (o.mutation.name, differing)
