@@ -170,12 +170,21 @@ def render_finding(f: Finding) -> str:
 @main.command()
 @click.option("--standaard", type=click.Choice(["ijw", "iwmo"]), help="Alleen regels van deze standaard.")
 @click.option("--bericht", help="Alleen regels voor dit bericht, bijv. 301.")
-@click.option("--niveau", type=click.Choice(["1", "2", "3", "4"]), help="Alleen regels van dit controleniveau.")
+@click.option("--niveau", type=click.Choice(["1", "2", "3", "4", "regionaal"]), help="Alleen regels van dit controleniveau.")
+@click.option("--regio", is_flag=True, help="Alleen de regionale regels (GRJR, Nijmegen).")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-def rules(standaard: str | None, bericht: str | None, niveau: str | None, fmt: str) -> None:
-    """Toon de regels: code, niveau, retourcode, berichten en betekenis."""
+def rules(standaard: str | None, bericht: str | None, niveau: str | None, regio: bool, fmt: str) -> None:
+    """Toon de regels: code, niveau, retourcode, berichten en betekenis.
+
+    \b
+    Voorbeelden:
+      berichten rules --standaard ijw --bericht 301
+      berichten rules --regio
+    """
     from validators.catalog import all_codes
 
+    if regio:
+        niveau = "regionaal"
     selected = [
         info
         for info in all_codes()
@@ -240,6 +249,67 @@ def _print_examples(fout: str, goed: str) -> None:
         click.echo("    " + line.replace("\t", "  "))
 
 
+# -------------------------------------------------------------------------------------- retour
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--uit", "output_dir", type=click.Path(file_okay=False),
+              help="Map voor de retourberichten (standaard: stdout, alleen bij één bestand).")
+@click.option("--dagtekening", type=click.DateTime(["%Y-%m-%d"]), help="DagtekeningRetour (standaard: vandaag).")
+@input_options
+def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir: str | None, max_bytes: int,
+           bom: str, regeleinden: str) -> None:
+    """Maak het retourbericht (302/306/308/316) bij een 301/305/307/315.
+
+    Volgt de controleniveaus van de standaard: faalt niveau 1 (bestand of XSD), dan is er geen
+    retourbericht; faalt niveau 2, dan een retour met retourcode 0001 en de XsltVersie; anders een
+    retour zonder retourcodes.
+
+    \b
+    Voorbeelden:
+      berichten retour toewijzing.xml > toewijzing.302.xml
+      berichten retour inbox/ -o retour/
+    Exitcode: 0 alles goedgekeurd, 1 een bericht afgekeurd of zonder retour, 2 gebruiks- of leesfout.
+    """
+    from validators.retour import kan_retour, retour_voor
+
+    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
+    inputs = InputPaths(paths)
+    files = list(inputs)
+    if output_dir is None and len(files) > 1:
+        raise click.UsageError("geef -o/--uit MAP bij meer dan één bestand")
+    if output_dir:
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+    rejected = usage = False
+    for file in files:
+        try:
+            result = validator.validate_path(file)
+        except OSError as exc:
+            click.echo(f"berichten: {file}: niet te lezen ({exc.strerror or exc})", err=True)
+            usage = True
+            continue
+        rejected |= not result.ok
+        if not kan_retour(result):
+            codes = ", ".join(sorted({f.code for f in result.findings if f.is_error})) or "geen heenbericht"
+            click.echo(f"{file}: geen retourbericht: niveau 1 afgekeurd ({codes})", err=True)
+            rejected = True
+            continue
+        data = retour_voor(result, dagtekening_retour=dagtekening.date() if dagtekening else None)
+        if output_dir is None:
+            sys.stdout.buffer.write(data)
+            continue
+        from berichten.release import RETOUR_VAN
+
+        target = Path(output_dir) / f"{Path(file).stem}.{RETOUR_VAN[result.message.nummer]}.xml"
+        target.write_bytes(data)
+        status = "goedgekeurd" if result.ok else "afgekeurd (" + ", ".join(sorted({f.code for f in result.findings if f.is_error})) + ")"
+        click.echo(f"{file}: {target} geschreven, {status}", err=True)
+    if inputs.missing or usage:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_FINDINGS if rejected else EXIT_OK)
+
+
 # ------------------------------------------------------------------------------------ generate
 
 
@@ -269,17 +339,17 @@ def generate(input_json: str, output: str | None) -> None:
         sys.stdout.buffer.write(xml)
 
 
-def _register_optional_commands() -> None:
-    """Commands that live with their own layer (store) join the main group here."""
-    try:
-        from store import commands as store_commands
-    except ImportError:
-        return
-    for command in getattr(store_commands, "COMMANDS", ()):
+def _register_layer_commands() -> None:
+    """Commands that live with their own layer join the main group here, so each layer keeps
+    its options next to the library calls they wrap."""
+    from store.commands import COMMANDS as store_commands
+    from validators.regional.commands import COMMANDS as regional_commands
+
+    for command in (*store_commands, *regional_commands):
         main.add_command(command)
 
 
-_register_optional_commands()
+_register_layer_commands()
 
 
 if __name__ == "__main__":

@@ -135,18 +135,14 @@ def _from_rule(rule: Rule) -> CodeInfo:
     )
 
 
-def registries() -> list[RuleRegistry]:
+def registries() -> list:
     """Every rule registry the catalog shows (level 2, and later levels as they are added)."""
     import validators.rules  # noqa: F401  (registers the standard's rules)
 
-    found = [REGISTRY]
-    try:
-        from validators.history import HISTORY_REGISTRY  # level 3, when present
-    except ImportError:
-        pass
-    else:
-        found.append(HISTORY_REGISTRY)
-    return found
+    from validators.history import HISTORY_REGISTRY
+    from validators.regional import REGIONAL_REGISTRY
+
+    return [REGISTRY, HISTORY_REGISTRY, REGIONAL_REGISTRY]
 
 
 def all_codes() -> Iterator[CodeInfo]:

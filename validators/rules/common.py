@@ -24,7 +24,7 @@ from validators.rules._helpers import as_date, filled, value
 Element = etree._Element
 
 # Messages the XSLT's generic templates fire on (retours included, see the reference rules README).
-PERSON_MESSAGES = ("301", "302", "306", "308", "316")  # Bsn and Geboortedatum
+PERSON_MESSAGES = ("301", "302", "305", "306", "307", "308", "315", "316")  # Bsn and Geboortedatum
 ADDRESS_MESSAGES = ("301", "302")  # Adres, Communicatie and VolledigeNaam exist only in 301/302
 
 _POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")

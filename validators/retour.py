@@ -1,0 +1,70 @@
+"""The retour message for a validated heen message: ``ValidationResult`` in, bytes (or None) out.
+
+The XML itself is built by ``berichten.retour``; this module only connects it to the validation
+pipeline and supplies defaults for the retour's own identification.
+
+    result = Validator().validate_path("start.xml")
+    data = retour_voor(result, dagtekening_retour=date.today())
+    if data is None:
+        ...  # level 1 failed: the sender gets no retour message
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from berichten.findings import Finding
+from berichten.retour import RETOUR_KLASSEN, XSLT_VERSIE, build_retour, retour_message
+from berichten.release import RETOUR_VAN
+from validators.pipeline import ValidationResult
+
+
+def retour_identificatie(heen: bytes, dagtekening_retour: date) -> str:
+    """A 12-character IdentificatieRetour derived from the heen message and the retour date.
+
+    Deterministic, so answering the same file twice on one day gives the same retour.
+    """
+    digest = hashlib.sha256(heen + dagtekening_retour.isoformat().encode()).hexdigest()
+    return "R" + digest[:11].upper()
+
+
+def kan_retour(result: ValidationResult) -> bool:
+    """A retour is due and can be built: level 1 passed and the message is a heen message we answer."""
+    message = result.message
+    return (
+        result.level1_passed
+        and result.document.root is not None
+        and message is not None
+        and RETOUR_VAN.get(message.nummer) in RETOUR_KLASSEN
+    )
+
+
+def retour_voor(
+    result: ValidationResult,
+    *,
+    extra_findings: list[Finding] | None = None,
+    identificatie_retour: str | None = None,
+    dagtekening_retour: date | None = None,
+    xslt_versie: str = XSLT_VERSIE,
+    xsd_versie_retour: tuple[str, str] | None = None,
+) -> bytes | None:
+    """The retour of a validated message, or None when level 1 failed (no retour is due).
+
+    ``extra_findings`` adds findings of later levels (3: history, 4: external sources) that were
+    not part of the validation run. Raises KeyError for a message that gets no retour we can build
+    (a retour message itself, or 317/319).
+    """
+    if not result.level1_passed or result.document.root is None or result.message is None:
+        return None
+    retour_message(result.message)  # KeyError for messages we do not answer
+    dagtekening = dagtekening_retour or date.today()
+    return build_retour(
+        result.document.root,
+        result.message,
+        list(result.findings) + list(extra_findings or ()),
+        identificatie_retour=identificatie_retour or retour_identificatie(result.document.raw, dagtekening),
+        dagtekening_retour=dagtekening,
+        xslt_versie=xslt_versie,
+        xsd_versie_retour=xsd_versie_retour,
+    )
