@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,6 +72,32 @@ def input_options(func):
     return func
 
 
+def db_option(func):
+    return click.option(
+        "--db", "db_url", envvar="BERICHTEN_DB",
+        help="Database (URL) met eerdere berichten: dan ook de regels van niveau 3, bijv. sqlite:///berichten.db.",
+    )(func)
+
+
+@contextmanager
+def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str, db_url: str | None = None):
+    """The validator for a command: levels 1-2, plus level 3 against a store when a URL is given."""
+    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
+    if not db_url:
+        yield validator
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from store.validate import HistoryValidator
+
+    try:
+        history = HistoryValidator(db_url, validator=validator)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise click.UsageError(f"database {db_url} niet bruikbaar: {exc}") from None
+    with history:
+        yield history
+
+
 def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str):
     from validators.pipeline import Validator
     from validators.xsd import SchemaNotFound, SchemaSet
@@ -102,7 +129,9 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @input_options
-def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str) -> None:
+@db_option
+def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str,
+             db_url: str | None) -> None:
     """Controleer berichten op niveau 1 (bestand en XSD) en niveau 2 (regels binnen het bericht).
 
     PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht).
@@ -110,9 +139,15 @@ def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: i
     \b
     Uitvoer --format jsonl: per bestand precies één JSON-object per regel, in invoervolgorde:
       {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings": [...]}
+    Met --db ook niveau 3: regels die eerdere berichten in de database nodig hebben (er wordt niets
+    opgeslagen; daarvoor is `berichten import`).
     Exitcode: 0 alles geldig, 1 minstens één fout, 2 gebruiks- of leesfout.
     """
-    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
+    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url) as validator:
+        _validate_all(validator, paths, fmt)
+
+
+def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
     inputs = InputPaths(paths)
     counts = {"files": 0, "invalid": 0}
     unreadable = False
@@ -258,8 +293,9 @@ def _print_examples(fout: str, goed: str) -> None:
               help="Map voor de retourberichten (standaard: stdout, alleen bij één bestand).")
 @click.option("--dagtekening", type=click.DateTime(["%Y-%m-%d"]), help="DagtekeningRetour (standaard: vandaag).")
 @input_options
+@db_option
 def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir: str | None, max_bytes: int,
-           bom: str, regeleinden: str) -> None:
+           bom: str, regeleinden: str, db_url: str | None) -> None:
     """Maak het retourbericht (302/306/308/316) bij een 301/305/307/315.
 
     Volgt de controleniveaus van de standaard: faalt niveau 1 (bestand of XSD), dan is er geen
@@ -269,12 +305,17 @@ def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir:
     \b
     Voorbeelden:
       berichten retour toewijzing.xml > toewijzing.302.xml
-      berichten retour inbox/ -o retour/
+      berichten retour inbox/ -o retour/ --db sqlite:///berichten.db
+    Met --db ook niveau 3 (eerdere berichten): afkeur met de eigen retourcode van de regel.
     Exitcode: 0 alles goedgekeurd, 1 een bericht afgekeurd of zonder retour, 2 gebruiks- of leesfout.
     """
+    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url) as validator:
+        _retour_all(validator, paths, output_dir, dagtekening)
+
+
+def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagtekening) -> None:
     from validators.retour import kan_retour, retour_voor
 
-    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
     inputs = InputPaths(paths)
     files = list(inputs)
     if output_dir is None and len(files) > 1:

@@ -1,0 +1,134 @@
+"""Click commands of the store: ``db upgrade``, ``import`` and ``export``; thin shells over the library.
+
+``cli.py`` adds every command in ``COMMANDS`` to the main ``berichten`` group.
+Exit codes: 0 success, 1 some messages rejected, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from store.config import DB_ENV, DEFAULT_URL
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def db_option(func):
+    return click.option(
+        "--db", "url", envvar=DB_ENV, default=DEFAULT_URL, show_default=True,
+        help=f"Database-URL, bijv. sqlite:///berichten.db of postgresql+psycopg://user@host/db (ook via {DB_ENV}).",
+    )(func)
+
+
+@click.group("db")
+def db() -> None:
+    """Beheer de berichtendatabase."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(url: str) -> None:
+    """Maak de database aan of breng het schema naar de nieuwste versie.
+
+    \b
+    Voorbeeld:
+      berichten db upgrade --db sqlite:///berichten.db
+    """
+    from store.migrate import upgrade
+
+    revision = upgrade(url)
+    click.echo(f"database op schemaversie {revision}")
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Berichten per transactie.")
+def import_command(paths: tuple[str, ...], url: str, batch_size: int) -> None:
+    """Valideer berichten (niveau 1-3) en sla ze op; hetzelfde bestand twee keer telt één keer.
+
+    PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht). Ook afgekeurde berichten
+    worden bewaard, met hun bevindingen.
+
+    \b
+    Voorbeeld:
+      berichten import inbox/ --db sqlite:///berichten.db
+    Exitcode: 0 alles opgeslagen, 1 minstens één bericht afgekeurd, 2 gebruiksfout.
+    """
+    from store.importer import import_paths
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise click.UsageError(f"bestaat niet: {', '.join(missing)}")
+    if sys.stderr.isatty():
+        summary = _import_with_progress(paths, url, batch_size)
+    else:
+        summary = import_paths(paths, url, batch_size=batch_size)
+    click.echo(
+        f"{summary.files} bestanden: {summary.stored} opgeslagen, {summary.rejected} afgekeurd, "
+        f"{summary.duplicates} al aanwezig"
+    )
+    for path in summary.unreadable:
+        click.echo(f"niet te lezen: {path}", err=True)
+    if summary.codes:
+        click.echo("bevindingen: " + ", ".join(f"{code} {n}x" for code, n in sorted(summary.codes.items())))
+    if summary.unreadable:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK if summary.ok else EXIT_FINDINGS)
+
+
+def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from store.importer import import_paths
+
+    with Progress(
+        TextColumn("importeren"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("import", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return import_paths(paths, url, batch_size=batch_size, progress=progress)
+
+
+@click.command("export")
+@click.option("--id", "id_", type=int, help="Het id van het bericht in de database.")
+@click.option("--identificatie", help="De Identificatie uit de header.")
+@click.option("--afzender", help="Alleen berichten van deze afzender (met --identificatie).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Uitvoerbestand (standaard: stdout).")
+@db_option
+def export_command(id_: int | None, identificatie: str | None, afzender: str | None, output: str | None, url: str) -> None:
+    """Schrijf een opgeslagen bericht terug, byte voor byte zoals het binnenkwam.
+
+    \b
+    Voorbeelden:
+      berichten export --id 12 -o bericht.xml
+      berichten export --identificatie 123456789012 --afzender 0384
+    """
+    from store.errors import StoreError
+    from store.export import export_bytes
+
+    if (id_ is None) == (identificatie is None):
+        raise click.UsageError("geef precies één van --id en --identificatie")
+    if afzender and identificatie is None:
+        raise click.UsageError("--afzender hoort bij --identificatie")
+    try:
+        data = export_bytes(url, id=id_, identificatie=identificatie, afzender=afzender)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"{output} geschreven ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+COMMANDS = (db, import_command, export_command)

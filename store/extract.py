@@ -1,0 +1,206 @@
+"""Map a validated message (its lxml tree) to the business rows of the store, in one pass.
+
+Elements are found by local name: the message passed its XSD, so names are unambiguous and the
+prefixes a sender chose do not matter. ``header_fields`` also works on XSD-invalid trees (best
+effort), because rejected messages are stored with what can be read of their header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+
+from lxml import etree
+from sqlalchemy import Table
+
+from berichten.release import RETOUR_VAN, MessageType, get_release
+from berichten.xpath import element_path
+from store.models import Retour, Start, Stop, Toewijzing, Verzoek
+
+TOEWIJZING, START, STOP, VERZOEK, RETOUR = (m.__table__ for m in (Toewijzing, Start, Stop, Verzoek, Retour))
+
+Pseudonym = Callable[[str | None], str | None]
+Record = tuple[Table, dict]  # a row for one table, inserted with SQLAlchemy Core (much faster than ORM objects)
+_HEEN_VAN = {retour: heen for heen, retour in RETOUR_VAN.items()}
+
+
+def _text(el: etree._Element | None, path: str) -> str | None:
+    if el is None:
+        return None
+    value = el.findtext("/".join("{*}" + part for part in path.split("/")))
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _fields(el: etree._Element) -> dict[str, str | None]:
+    """Text of the children (and of Product/Omvang/Verwijzer grandchildren, as 'Product/Code'), by local name.
+
+    One pass over the class is several times faster than a findtext per field."""
+    out: dict[str, str | None] = {}
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue  # comments, processing instructions
+        name = child.tag.rpartition("}")[2]
+        if len(child):
+            for grandchild in child:
+                if isinstance(grandchild.tag, str):
+                    text = (grandchild.text or "").strip()
+                    out[name + "/" + grandchild.tag.rpartition("}")[2]] = text or None
+        else:
+            text = (child.text or "").strip()
+            out[name] = text or None
+    return out
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _time(value: str | None) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class HeaderFields:
+    berichtcode: str | None = None
+    afzender: str | None = None
+    ontvanger: str | None = None
+    identificatie: str | None = None
+    dagtekening: date | None = None
+
+
+def header_fields(root: etree._Element | None) -> HeaderFields:
+    header = root.find("{*}Header") if root is not None else None
+    if header is None:
+        return HeaderFields()
+    return HeaderFields(
+        berichtcode=_text(header, "BerichtCode"),
+        afzender=_text(header, "Afzender"),
+        ontvanger=_text(header, "Ontvanger"),
+        identificatie=_text(header, "BerichtIdentificatie/Identificatie"),
+        dagtekening=_date(_text(header, "BerichtIdentificatie/Dagtekening")),
+    )
+
+
+def extract_records(
+    root: etree._Element, message: MessageType, pseudonym: Pseudonym, head: HeaderFields | None = None
+) -> list[Record]:
+    """The rows an accepted message adds (without ``bericht_id``, which the importer sets)."""
+    head = head or header_fields(root)
+    client = root.find("{*}Client")
+    common = {
+        "standaard": message.standaard,
+        "afzender": head.afzender,
+        "ontvanger": head.ontvanger,
+        "dagtekening": head.dagtekening,
+    }
+    if message.is_retour:
+        return _retouren(root, message)
+    if client is None:
+        return []
+    common["client"] = pseudonym(_text(client, "Bsn"))
+    if message.nummer == "301":
+        return [_toewijzing(_fields(p), common) for p in client.iterfind("{*}ToegewezenProducten/{*}ToegewezenProduct")]
+    if message.nummer == "305":
+        return [(START, {**_levering(_fields(p)), **common}) for p in client.iterfind("{*}StartProducten/{*}StartProduct")]
+    if message.nummer == "307":
+        return [
+            (STOP, {
+                **_levering(f),
+                **common,
+                "reden_beeindiging": f.get("RedenBeeindiging"),
+                "einddatum": _date(f.get("Einddatum")),
+            })
+            for f in map(_fields, client.iterfind("{*}StopProducten/{*}StopProduct"))
+        ]
+    if message.nummer == "315":
+        return [_verzoek(_fields(p), common) for p in client.iterfind("{*}AangevraagdeProducten/{*}AangevraagdProduct")]
+    return []
+
+
+def _toewijzing(f: dict, common: dict) -> Record:
+    return TOEWIJZING, dict(
+        **common,
+        toewijzing_nummer=_int(f.get("ToewijzingNummer")),
+        referentie_aanbieder=f.get("ReferentieAanbieder"),
+        categorie=f.get("Product/Categorie"),
+        code=f.get("Product/Code"),
+        toewijzingsdatum=_date(f.get("Toewijzingsdatum")),
+        toewijzingstijd=_time(f.get("Toewijzingstijd")),
+        ingangsdatum=_date(f.get("Ingangsdatum")),
+        einddatum=_date(f.get("Einddatum")),
+        reden_wijziging=f.get("RedenWijziging"),
+        volume=_int(f.get("Omvang/Volume")),
+        eenheid=f.get("Omvang/Eenheid"),
+        frequentie=f.get("Omvang/Frequentie"),
+        budget=_int(f.get("Budget")),
+    )
+
+
+def _levering(f: dict) -> dict:
+    return {
+        "toewijzing_nummer": _int(f.get("ToewijzingNummer")),
+        "categorie": f.get("Product/Categorie"),
+        "code": f.get("Product/Code"),
+        "toewijzing_ingangsdatum": _date(f.get("ToewijzingIngangsdatum")),
+        "begindatum": _date(f.get("Begindatum")),
+        "status_aanlevering": f.get("StatusAanlevering"),
+    }
+
+
+def _verzoek(f: dict, common: dict) -> Record:
+    return VERZOEK, dict(
+        **common,
+        referentie_aanbieder=f.get("ReferentieAanbieder"),
+        beschikking_nummer=_int(f.get("BeschikkingNummer")),
+        categorie=f.get("Product/Categorie"),
+        code=f.get("Product/Code"),
+        toewijzing_ingangsdatum=_date(f.get("ToewijzingIngangsdatum")),
+        toewijzing_einddatum=_date(f.get("ToewijzingEinddatum")),
+        volume=_int(f.get("Omvang/Volume")),
+        eenheid=f.get("Omvang/Eenheid"),
+        frequentie=f.get("Omvang/Frequentie"),
+        budget=_int(f.get("Budget")),
+        verwijzer_type=f.get("Verwijzer/Type"),
+    )
+
+
+def _retouren(root: etree._Element, message: MessageType) -> list[Record]:
+    head = header_fields(root)
+    header = root.find("{*}Header")
+    heen = _HEEN_VAN.get(message.nummer)
+    heen_code = get_release(message.standaard, message.release).berichtcodes.get(heen) if heen else None
+    rows: list[Record] = []
+    for codes in root.iter("{*}RetourCodes"):
+        klasse = codes.getparent()
+        rows.append((
+            RETOUR,
+            dict(
+                standaard=message.standaard,
+                heen_berichtcode=heen_code,
+                heen_identificatie=head.identificatie,
+                identificatie_retour=_text(header, "IdentificatieRetour"),
+                klasse=etree.QName(klasse).localname,
+                locatie=element_path(klasse),
+                retourcodes=" ".join((c.text or "").strip() for c in codes.iterfind("{*}RetourCode")),
+                toewijzing_nummer=_int(_text(klasse, "ToewijzingNummer")),
+                referentie_aanbieder=_text(klasse, "ReferentieAanbieder"),
+            ),
+        ))
+    return rows

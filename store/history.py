@@ -1,0 +1,163 @@
+"""``validators.history.History`` over the database: what level-3 rules know of earlier messages.
+
+Queries run on the importer's connection, inside its open transaction, so messages added earlier
+in the same (uncommitted) batch count as history too. SQLAlchemy Core keeps this fast.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, bindparam, select
+
+from store.config import Pseudonymiser
+from store.models import Bericht, Start, Stop, Toewijzing, Verzoek
+from validators.history import Levering, ToewijzingVersie, VerzoekRef
+
+B, T, SA, SO, V = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek))
+
+# Statements are built once with bind parameters: building them per call costs more than running them.
+_IDENTIFICATIE = (
+    select(B.id)
+    .where(
+        B.afzender == bindparam("afzender"),
+        B.berichtcode == bindparam("berichtcode"),
+        B.identificatie == bindparam("identificatie"),
+        B.standaard == bindparam("standaard"),
+        B.niveau1.is_(True),
+        B.sha256 != bindparam("sha256"),
+    )
+    .limit(1)
+)
+_IDENTIFICATIES = select(B.standaard, B.afzender, B.berichtcode, B.identificatie, B.sha256).where(
+    B.identificatie.in_(bindparam("identificaties", expanding=True)), B.niveau1.is_(True)
+)
+_TOEWIJZING_COLUMNS = (
+    T.ontvanger, T.client, T.referentie_aanbieder, T.ingangsdatum, T.einddatum, T.reden_wijziging,
+    T.toewijzingsdatum, T.toewijzingstijd, T.dagtekening,
+)
+_TOEWIJZINGEN_BY_NUMMER = (
+    select(T.standaard, T.afzender, T.toewijzing_nummer, *_TOEWIJZING_COLUMNS)
+    .where(T.toewijzing_nummer.in_(bindparam("nummers", expanding=True)))
+    .order_by(T.id)
+)
+_TOEWIJZINGEN = (
+    select(*_TOEWIJZING_COLUMNS)
+    .where(T.standaard == bindparam("standaard"), T.afzender == bindparam("gemeente"), T.toewijzing_nummer == bindparam("nummer"))
+    .order_by(T.id)
+)
+
+
+def _leveringen_query(c, stop: bool):
+    columns = [c.toewijzing_nummer, c.categorie, c.code, c.begindatum, c.status_aanlevering]
+    if stop:
+        columns += [c.reden_beeindiging, c.einddatum]
+    return select(*columns).where(
+        c.standaard == bindparam("standaard"),
+        c.afzender == bindparam("aanbieder"),
+        c.ontvanger == bindparam("gemeente"),
+        c.client == bindparam("client"),
+        c.toewijzing_nummer == bindparam("nummer"),
+    ).order_by(c.id)
+
+
+_STARTS, _STOPS = _leveringen_query(SA, False), _leveringen_query(SO, True)
+_VERZOEKEN = select(V.ontvanger, V.client, V.referentie_aanbieder).where(
+    V.standaard == bindparam("standaard"), V.afzender == bindparam("aanbieder"), V.referentie_aanbieder == bindparam("referentie")
+)
+_BEANTWOORD = select(T.id).where(
+    T.standaard == V.standaard,
+    T.ontvanger == V.afzender,
+    T.client == V.client,
+    T.referentie_aanbieder == V.referentie_aanbieder,
+)
+_BEANTWOORDE_REFERENTIES = select(T.referentie_aanbieder).where(
+    T.standaard == bindparam("standaard"),
+    T.ontvanger == bindparam("aanbieder"),
+    T.client == bindparam("client"),
+    T.referentie_aanbieder.is_not(None),
+)
+_OPEN_VERZOEKEN = (
+    select(V.referentie_aanbieder)
+    .where(V.standaard == bindparam("standaard"), V.afzender == bindparam("aanbieder"), V.client == bindparam("client"))
+    .where(~_BEANTWOORD.exists())
+    .order_by(V.id)
+)
+
+
+class StoreHistory:
+    def __init__(self, connection: Connection, pseudonym: Pseudonymiser) -> None:
+        self.connection = connection
+        self.pseudonym = pseudonym
+
+    def client(self, bsn: str) -> str:
+        return self.pseudonym(bsn) or ""
+
+    def identificatie_seen(
+        self, standaard: str, afzender: str, berichtcode: str, identificatie: str, exclude_sha256: str | None = None
+    ) -> bool:
+        # Messages that failed level 1 never reached the receiver's administration: they do not count.
+        params = dict(afzender=afzender, berichtcode=berichtcode, identificatie=identificatie, standaard=standaard,
+                      sha256=exclude_sha256 or "")
+        return self.connection.execute(_IDENTIFICATIE, params).first() is not None
+
+    def toewijzingen(self, standaard: str, gemeente: str, nummer: int) -> list[ToewijzingVersie]:
+        rows = self.connection.execute(_TOEWIJZINGEN, dict(standaard=standaard, gemeente=gemeente, nummer=nummer))
+        return [_versie(r) for r in rows]
+
+    def identificaties_seen(self, identificaties: set[str]) -> dict[tuple, set[str]]:
+        """(standaard, afzender, berichtcode, identificatie) -> sha256 values, for these Identificaties."""
+        seen: dict[tuple, set[str]] = {}
+        values = sorted(identificaties)
+        for i in range(0, len(values), 500):
+            for st, afz, code, ident, sha in self.connection.execute(_IDENTIFICATIES, {"identificaties": values[i : i + 500]}):
+                seen.setdefault((st, afz, code, ident), set()).add(sha)
+        return seen
+
+    def toewijzingen_by_nummer(self, nummers: set[int]) -> dict[tuple, list[ToewijzingVersie]]:
+        """(standaard, gemeente, ToewijzingNummer) -> versions in order of receipt, for these numbers."""
+        found: dict[tuple, list[ToewijzingVersie]] = {}
+        values = sorted(nummers)
+        for i in range(0, len(values), 500):
+            for r in self.connection.execute(_TOEWIJZINGEN_BY_NUMMER, {"nummers": values[i : i + 500]}):
+                found.setdefault((r.standaard, r.afzender, r.toewijzing_nummer), []).append(_versie(r))
+        return found
+
+    def _leveringen(self, query, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
+        if nummer is None:  # task-based deliveries have no number; no rule looks them up
+            return []
+        params = dict(standaard=standaard, aanbieder=aanbieder, gemeente=gemeente, client=client, nummer=nummer)
+        return [Levering(*row) for row in self.connection.execute(query, params)]
+
+    def starts(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
+        return self._leveringen(_STARTS, standaard, aanbieder, gemeente, client, nummer)
+
+    def stops(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
+        return self._leveringen(_STOPS, standaard, aanbieder, gemeente, client, nummer)
+
+    def verzoeken(self, standaard: str, aanbieder: str, referentie: str) -> list[VerzoekRef]:
+        rows = self.connection.execute(_VERZOEKEN, dict(standaard=standaard, aanbieder=aanbieder, referentie=referentie))
+        return [VerzoekRef(gemeente=g, client=c, referentie_aanbieder=r) for g, c, r in rows]
+
+    def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]:
+        # A request is answered by a 301 for the same client carrying its ReferentieAanbieder. Rejections
+        # (319) are not stored yet, so a rejected request stays open here (see docs/store.md).
+        rows = self.connection.execute(_OPEN_VERZOEKEN, dict(standaard=standaard, aanbieder=aanbieder, client=client))
+        return [r for (r,) in rows]
+
+    def beantwoorde_referenties(self, standaard: str, aanbieder: str, client: str) -> set[str]:
+        """ReferentieAanbieder values that 301s to this provider for this client carried."""
+        rows = self.connection.execute(_BEANTWOORDE_REFERENTIES, dict(standaard=standaard, aanbieder=aanbieder, client=client))
+        return {r for (r,) in rows}
+
+
+def _versie(r) -> ToewijzingVersie:
+    return ToewijzingVersie(
+        aanbieder=r.ontvanger,
+        client=r.client,
+        referentie_aanbieder=r.referentie_aanbieder,
+        ingangsdatum=r.ingangsdatum,
+        einddatum=r.einddatum,
+        reden_wijziging=r.reden_wijziging,
+        toewijzingsdatum=r.toewijzingsdatum,
+        toewijzingstijd=r.toewijzingstijd.isoformat(),
+        dagtekening=r.dagtekening,
+    )

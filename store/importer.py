@@ -1,0 +1,285 @@
+"""Import messages into the store: validate (levels 1-3), keep the raw bytes, derive business rows.
+
+Idempotent by SHA-256 of the bytes: the same file imported twice is stored once. Every message a
+user sent is kept, also when it fails: rejected messages are stored with status ``rejected`` and
+their findings, and they add no business rows.
+
+Files are handled in batches of ``batch_size`` files (or about 8 MB): levels 1-2 for the batch,
+the level-3 lookups for the whole batch in two queries, level 3 per message (seeing the earlier
+messages of the batch as pending rows), then one executemany per table and a commit. Nothing is
+kept between batches, so memory stays flat for large imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Connection, Table, bindparam, select
+
+from store.config import Pseudonymiser, database_url
+from store.db import make_engine
+from store.extract import extract_records, header_fields
+from store.history import StoreHistory
+from store.migrate import upgrade
+from store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
+from store.pending import PendingHistory
+from store.validate import add_history_findings, verdict
+from validators.pipeline import ValidationResult, Validator
+
+BERICHT = Bericht.__table__
+_STORED_SHAS = select(BERICHT.c.sha256).where(BERICHT.c.sha256.in_(bindparam("shas", expanding=True)))
+_INSERT_BERICHTEN = BERICHT.insert().returning(BERICHT.c.id, sort_by_parameter_order=True)
+
+DEFAULT_BATCH_SIZE = 500
+CHUNK_BYTES = 8 * 1024 * 1024  # a batch also ends after this many bytes, so big files do not pile up
+Progress = Callable[[int, int | None], None]  # (messages done, total files or None)
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    codes: Counter = field(default_factory=Counter)  # finding code -> count, over all new messages
+
+    @property
+    def ok(self) -> bool:
+        """Everything new was stored without error findings and every file could be read."""
+        return not self.rejected and not self.unreadable
+
+    def to_dict(self) -> dict:
+        return {
+            "files": self.files,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "unreadable": list(self.unreadable),
+            "codes": dict(sorted(self.codes.items())),
+        }
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Files as given; folders searched recursively for *.xml, in sorted order."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from (p for p in sorted(path.rglob("*.xml")) if p.is_file())
+        else:
+            yield path
+
+
+def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise FileNotFoundError naming every path that does not exist (a usage error)."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise FileNotFoundError(", ".join(missing))
+
+
+def _cut(value: str | None) -> str | None:
+    return value[:HEADER_WIDTH] if value else value
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """What ``Importer.add`` accepted for storing: status, verdict and findings (``id`` after ``flush``)."""
+
+    status: str
+    niveau1: bool
+    niveau2: bool | None
+    niveau3: bool | None
+    niveau4: bool | None
+    findings: list[dict]
+
+
+class Importer:
+    """Collects validated messages and writes them in batches on an open connection.
+
+    ``add`` checks a message (level 3 against the database plus the messages added since the last
+    ``flush``) and keeps it; ``flush`` writes the batch with one executemany per table. The caller
+    commits after ``flush``. ``import_paths`` wraps this for files.
+    """
+
+    def __init__(self, connection: Connection, validator: Validator, pseudonym: Pseudonymiser) -> None:
+        self.connection = connection
+        self.validator = validator
+        self.pseudonym = pseudonym
+        self.history = PendingHistory(StoreHistory(connection, pseudonym))
+        self._berichten: list[dict] = []
+        self._records: list[tuple[int, Table, dict]] = []  # (index into _berichten, table, row)
+        self._shas: set[str] = set()
+
+    def stored_shas(self, shas: Iterable[str]) -> set[str]:
+        """Which of these SHA-256 values are already in the database or in the current batch."""
+        shas = list(shas)
+        found = {s for s in shas if s in self._shas}
+        for i in range(0, len(shas), 500):  # stay far below the bound-parameter limits
+            found.update(self.connection.execute(_STORED_SHAS, {"shas": shas[i : i + 500]}).scalars())
+        return found
+
+    def add(
+        self, result: ValidationResult, source: str | None, summary: ImportSummary, sha256: str | None = None,
+        known: bool | None = None,
+    ) -> StoredMessage | None:
+        """Check and keep one validated message; None when exactly these bytes are already stored.
+
+        ``known``: whether the caller already found ``sha256`` stored (saves a query per message).
+        """
+        raw = result.document.raw
+        sha = sha256 or hashlib.sha256(raw).hexdigest()
+        if known is None:
+            known = bool(self.stored_shas([sha]))
+        if known or sha in self._shas:
+            summary.duplicates += 1
+            return None
+        add_history_findings(result, self.history, sha)
+        v = verdict(result)
+        doc = result.document
+        head = header_fields(doc.root)
+        ns = doc.namespace
+        status = STATUS_STORED if result.ok else STATUS_REJECTED
+        findings = [f.to_dict() for f in result.findings]
+        row = dict(
+            sha256=sha,
+            raw=raw,
+            size=len(raw),
+            standaard=ns.standaard if ns else None,
+            release=ns.release if ns else None,
+            nummer=ns.nummer if ns else None,
+            berichtcode=_cut(head.berichtcode),
+            afzender=_cut(head.afzender),
+            ontvanger=_cut(head.ontvanger),
+            identificatie=_cut(head.identificatie),
+            dagtekening=head.dagtekening,
+            received_at=datetime.now(timezone.utc),
+            source=source[-1024:] if source else None,
+            status=status,
+            niveau1=v.niveau1,
+            niveau2=v.niveau2,
+            niveau3=v.niveau3,
+            niveau4=v.niveau4,
+            findings=findings,
+        )
+        index = len(self._berichten)
+        self._berichten.append(row)
+        self._shas.add(sha)
+        self.history.add_bericht(row)
+        if status == STATUS_STORED and doc.message is not None and doc.root is not None:
+            records = extract_records(doc.root, doc.message, self.pseudonym, head)
+            self._records.extend((index, table, values) for table, values in records)
+            self.history.add_records(records)
+        summary.codes.update(f.code for f in result.findings)
+        if status == STATUS_STORED:
+            summary.stored += 1
+        else:
+            summary.rejected += 1
+        return StoredMessage(status, v.niveau1, v.niveau2, v.niveau3, v.niveau4, findings)
+
+    def flush(self) -> list[int]:
+        """Write the batch (the caller commits); returns the new ``bericht`` ids in order of ``add``."""
+        if not self._berichten:
+            return []
+        ids = list(self.connection.execute(_INSERT_BERICHTEN, self._berichten).scalars())
+        by_table: dict[Table, list[dict]] = {}
+        for index, table, values in self._records:
+            values["bericht_id"] = ids[index]
+            by_table.setdefault(table, []).append(values)
+        for table, rows in by_table.items():
+            self.connection.execute(table.insert(), rows)
+        self._berichten, self._records, self._shas = [], [], set()
+        self.history.reset()
+        return ids
+
+
+def import_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    url: str | None = None,
+    *,
+    validator: Validator | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    pseudonym_key: str | None = None,
+    migrate: bool = True,
+) -> ImportSummary:
+    """Import files and folders (*.xml) into the database at ``url`` (created or upgraded first).
+
+    Raises FileNotFoundError before importing anything when a path does not exist.
+    """
+    paths = list(paths)
+    check_paths(paths)
+    url = database_url(url)
+    if migrate:
+        upgrade(url)
+    validator = validator or Validator()
+    total = sum(1 for _ in iter_files(paths)) if progress else None
+    summary = ImportSummary()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            importer = Importer(connection, validator, Pseudonymiser(pseudonym_key))
+            for chunk in _chunks(iter_files(paths), batch_size, summary):
+                shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
+                known = importer.stored_shas(shas)
+                # Levels 1-2 for the whole batch first, so the level-3 lookups can be fetched at once.
+                results = [None if sha in known else validator.validate_bytes(data) for (_, data), sha in zip(chunk, shas)]
+                importer.history.prefetch(*_lookup_keys(r for r in results if r is not None))
+                for (path, _), sha, result in zip(chunk, shas, results):
+                    summary.files += 1
+                    if result is None:  # the same bytes again: not validated again
+                        summary.duplicates += 1
+                    else:
+                        importer.add(result, str(path), summary, sha256=sha, known=False)
+                    if progress:
+                        progress(summary.files, total)
+                del results
+                importer.flush()
+                connection.commit()
+    finally:
+        engine.dispose()
+    return summary
+
+
+def _lookup_keys(results: Iterable[ValidationResult]) -> tuple[set[tuple], set[int]]:
+    """The Identificaties and ToewijzingNummers the level-3 rules will look up for these messages."""
+    identificaties: set[tuple] = set()
+    nummers: set[int] = set()
+    for result in results:
+        message, root = result.document.message, result.document.root
+        if message is None or root is None or not result.level1_passed:
+            continue
+        head = header_fields(root)
+        identificaties.add((message.standaard, head.afzender, head.berichtcode, head.identificatie))
+        if message.nummer in ("301", "305", "307"):
+            for el in root.iter("{*}ToewijzingNummer"):
+                try:
+                    nummers.add(int(el.text))
+                except (TypeError, ValueError):
+                    continue
+    return identificaties, nummers
+
+
+def _chunks(files: Iterator[Path], batch_size: int, summary: ImportSummary) -> Iterator[list[tuple[Path, bytes]]]:
+    """Files read in batches of at most ``batch_size`` files or about CHUNK_BYTES bytes."""
+    chunk: list[tuple[Path, bytes]] = []
+    size = 0
+    for path in files:
+        try:
+            # Whole files (not read_path): a file over the size limit is still stored, rejected.
+            data = path.read_bytes()
+        except OSError:
+            summary.unreadable.append(str(path))
+            continue
+        chunk.append((path, data))
+        size += len(data)
+        if len(chunk) >= batch_size or size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk

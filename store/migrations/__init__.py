@@ -1,0 +1,1 @@
+"""Alembic scripts of the store (run through store.migrate.upgrade)."""

@@ -1,0 +1,45 @@
+"""Alembic environment of the store; run through ``store.migrate.upgrade(url)``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import store.regio_tables  # noqa: F401  (registers the regional tables in the metadata)
+from store.models import TABLES, SQLModel
+
+target_metadata = SQLModel.metadata
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Reflected names: only the store's tables (other layers may keep tables in the same database)."""
+    if type_ == "table":
+        return name in TABLES
+    return True
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Metadata objects: only the store's tables and what belongs to them (other SQLModel tables
+    share ``SQLModel.metadata`` but are not managed by these migrations)."""
+    if type_ == "table":
+        return name in TABLES
+    table = getattr(obj, "table", None)
+    return table is None or table.name in TABLES
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("run migrations through store.migrate.upgrade(url)")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_name=include_name,
+        include_object=include_object,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

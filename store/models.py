@@ -1,0 +1,175 @@
+"""The tables of the store (explicit schema; Alembic migrations in store/migrations create them).
+
+``bericht`` keeps every message as received (raw bytes, unique SHA-256) with its verdict and
+findings. The business tables hold what accepted messages say, one row per message class, with the
+client as a pseudonym; they are derived data and can be rebuilt from ``bericht.raw``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Optional
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, LargeBinary, String, Time
+from sqlmodel import Field, SQLModel
+
+STATUS_STORED = "stored"
+STATUS_REJECTED = "rejected"
+HEADER_WIDTH = 64
+
+
+def _fk() -> Any:
+    return Field(foreign_key="bericht.id", ondelete="CASCADE", nullable=False, index=True)
+
+
+class Bericht(SQLModel, table=True):
+    __tablename__ = "bericht"
+    __table_args__ = (
+        # Identificatie first: the importer looks up a batch of them at once (TR056).
+        Index("ix_bericht_identificatie", "identificatie", "afzender", "berichtcode"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sha256: str = Field(sa_type=String(64), nullable=False, unique=True)
+    raw: bytes = Field(sa_type=LargeBinary, nullable=False)
+    size: int = Field(sa_type=Integer, nullable=False)
+    # Header values as received; for a message that failed level 1 they are cut to HEADER_WIDTH.
+    standaard: Optional[str] = Field(default=None, sa_type=String(8))
+    release: Optional[str] = Field(default=None, sa_type=String(8))
+    nummer: Optional[str] = Field(default=None, sa_type=String(3))  # message type: 301, 305, ...
+    berichtcode: Optional[str] = Field(default=None, sa_type=String(HEADER_WIDTH))
+    afzender: Optional[str] = Field(default=None, sa_type=String(HEADER_WIDTH))
+    ontvanger: Optional[str] = Field(default=None, sa_type=String(HEADER_WIDTH))
+    identificatie: Optional[str] = Field(default=None, sa_type=String(HEADER_WIDTH))
+    dagtekening: Optional[date] = Field(default=None, sa_type=Date)
+    received_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False)  # UTC
+    source: Optional[str] = Field(default=None, sa_type=String(1024))
+    status: str = Field(sa_type=String(16), nullable=False, index=True)
+    # Verdict per control level: True passed, False failed, None not evaluated (an earlier level failed).
+    niveau1: Optional[bool] = Field(default=None)
+    niveau2: Optional[bool] = Field(default=None)
+    niveau3: Optional[bool] = Field(default=None)
+    niveau4: Optional[bool] = Field(default=None)
+    findings: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+
+
+class Toewijzing(SQLModel, table=True):
+    """One ToegewezenProduct version from a stored 301 (every version is kept)."""
+
+    __tablename__ = "toewijzing"
+    __table_args__ = (
+        # ToewijzingNummer first: the importer looks up a batch of numbers at once (TR019, TR332, TR379).
+        Index("ix_toewijzing_key", "toewijzing_nummer", "afzender", "standaard"),
+        Index("ix_toewijzing_ontvanger_client", "standaard", "ontvanger", "client"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    client: str = Field(sa_type=String(64), nullable=False)  # pseudonym
+    toewijzing_nummer: int = Field(sa_type=BigInteger, nullable=False)
+    referentie_aanbieder: Optional[str] = Field(default=None, sa_type=String(36))
+    categorie: Optional[str] = Field(default=None, sa_type=String(2))
+    code: Optional[str] = Field(default=None, sa_type=String(5))
+    toewijzingsdatum: date = Field(sa_type=Date, nullable=False)
+    toewijzingstijd: time = Field(sa_type=Time, nullable=False)
+    ingangsdatum: date = Field(sa_type=Date, nullable=False)
+    einddatum: Optional[date] = Field(default=None, sa_type=Date)
+    reden_wijziging: Optional[str] = Field(default=None, sa_type=String(2))
+    volume: Optional[int] = Field(default=None, sa_type=BigInteger)
+    eenheid: Optional[str] = Field(default=None, sa_type=String(2))
+    frequentie: Optional[str] = Field(default=None, sa_type=String(1))
+    budget: Optional[int] = Field(default=None, sa_type=BigInteger)  # eurocent
+    dagtekening: date = Field(sa_type=Date, nullable=False)  # of the 301; tie-break for versions
+
+
+class _Levering(SQLModel):
+    """Columns shared by StartProduct and StopProduct."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    client: str = Field(sa_type=String(64), nullable=False)
+    toewijzing_nummer: Optional[int] = Field(default=None, sa_type=BigInteger)
+    categorie: Optional[str] = Field(default=None, sa_type=String(2))
+    code: Optional[str] = Field(default=None, sa_type=String(5))
+    toewijzing_ingangsdatum: Optional[date] = Field(default=None, sa_type=Date)
+    begindatum: date = Field(sa_type=Date, nullable=False)
+    status_aanlevering: str = Field(sa_type=String(1), nullable=False)
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class Start(_Levering, table=True):
+    """One StartProduct of a stored 305."""
+
+    __tablename__ = "start"
+    __table_args__ = (Index("ix_start_key", "standaard", "afzender", "ontvanger", "client", "toewijzing_nummer"),)
+
+    bericht_id: int = _fk()
+
+
+class Stop(_Levering, table=True):
+    """One StopProduct of a stored 307."""
+
+    __tablename__ = "stop"
+    __table_args__ = (Index("ix_stop_key", "standaard", "afzender", "ontvanger", "client", "toewijzing_nummer"),)
+
+    bericht_id: int = _fk()
+    reden_beeindiging: str = Field(sa_type=String(2), nullable=False)
+    einddatum: date = Field(sa_type=Date, nullable=False)
+
+
+class Verzoek(SQLModel, table=True):
+    """One AangevraagdProduct of a stored 315."""
+
+    __tablename__ = "verzoek"
+    __table_args__ = (
+        Index("ix_verzoek_referentie", "standaard", "afzender", "referentie_aanbieder"),
+        Index("ix_verzoek_client", "standaard", "afzender", "client"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    client: str = Field(sa_type=String(64), nullable=False)
+    referentie_aanbieder: str = Field(sa_type=String(36), nullable=False)
+    beschikking_nummer: Optional[int] = Field(default=None, sa_type=BigInteger)
+    categorie: Optional[str] = Field(default=None, sa_type=String(2))
+    code: Optional[str] = Field(default=None, sa_type=String(5))
+    toewijzing_ingangsdatum: date = Field(sa_type=Date, nullable=False)
+    toewijzing_einddatum: Optional[date] = Field(default=None, sa_type=Date)
+    volume: Optional[int] = Field(default=None, sa_type=BigInteger)
+    eenheid: Optional[str] = Field(default=None, sa_type=String(2))
+    frequentie: Optional[str] = Field(default=None, sa_type=String(1))
+    budget: Optional[int] = Field(default=None, sa_type=BigInteger)
+    verwijzer_type: Optional[str] = Field(default=None, sa_type=String(2))
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class Retour(SQLModel, table=True):
+    """One class with RetourCodes in a stored retour message (302/306/308/316)."""
+
+    __tablename__ = "retour"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    heen_berichtcode: Optional[str] = Field(default=None, sa_type=String(3))
+    heen_identificatie: Optional[str] = Field(default=None, sa_type=String(64))
+    identificatie_retour: Optional[str] = Field(default=None, sa_type=String(64))
+    klasse: str = Field(sa_type=String(64), nullable=False)  # Header, Client, ToegewezenProduct, ...
+    locatie: str = Field(sa_type=String(256), nullable=False)
+    retourcodes: str = Field(sa_type=String(256), nullable=False)  # space separated, in order
+    toewijzing_nummer: Optional[int] = Field(default=None, sa_type=BigInteger)
+    referentie_aanbieder: Optional[str] = Field(default=None, sa_type=String(36))
+
+
+TABLES: tuple[str, ...] = (
+    "bericht", "toewijzing", "start", "stop", "verzoek", "retour",
+    "regio_aanmelding", "regio_acceptatie",  # store/regio_tables.py: facts that are not in the messages
+)

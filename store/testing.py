@@ -1,0 +1,211 @@
+"""Test support: throw-away databases and messages built from the fixtures in fixtures/store/.
+
+Test modules import the ``store_url`` fixture from here (``from store.testing import store_url``):
+it yields the URL of an empty, migrated database, once per backend - a SQLite file under
+``tmp_path`` and a fresh schema on the PostgreSQL server at ``BERICHTEN_TEST_PG`` (default
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``), dropped afterwards. The PostgreSQL case is
+skipped, with the reason, only when no server answers.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import itertools
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from store.migrate import upgrade
+from store.models import TABLES
+
+PG_URL = os.environ.get("BERICHTEN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "store"
+
+
+@lru_cache(maxsize=1)
+def postgres_unavailable() -> str | None:
+    """None when the test server answers, else why not."""
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # any failure to connect means: no server for these tests
+        return f"no PostgreSQL server at {make_url(PG_URL).render_as_string(hide_password=True)}: {type(exc).__name__}"
+
+
+@contextmanager
+def postgres_schema_url(base_url: str = PG_URL) -> Iterator[str]:
+    """A URL whose connections use a new, empty schema; the schema is dropped on exit."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_schema_url() as url:
+        yield url
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_store_url(request, tmp_path) -> Iterator[str]:
+    """An empty database (no tables), once per backend."""
+    with _empty_database(request.param, tmp_path) as url:
+        yield url
+
+
+_session_schema = ExitStack()
+atexit.register(_session_schema.close)
+
+
+@lru_cache(maxsize=1)
+def _sqlite_template() -> Path:
+    """A migrated SQLite file per test process; tests get a copy (cheaper than migrating each time)."""
+    folder = Path(tempfile.mkdtemp(prefix="berichten-store-"))
+    atexit.register(shutil.rmtree, folder, True)
+    upgrade(f"sqlite:///{folder / 'template.db'}")
+    return folder / "template.db"
+
+
+@lru_cache(maxsize=1)
+def _postgres_session_url() -> str:
+    """One migrated schema per test process (each xdist worker has its own), dropped at exit."""
+    url = _session_schema.enter_context(postgres_schema_url())
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path) -> Iterator[str]:
+    """An empty database with the current schema, once per backend.
+
+    SQLite: a new file per test. PostgreSQL: the session's schema, emptied before each test
+    (creating and migrating a schema per test would dominate the run time).
+    """
+    if request.param == "sqlite":
+        shutil.copyfile(_sqlite_template(), tmp_path / "store.db")
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    url = _postgres_session_url()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(TABLES):  # DELETE is much faster than TRUNCATE on tiny tables
+            conn.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+    yield url
+
+
+# --- messages -------------------------------------------------------------------------------------
+
+_PRODUCT = {"301": "ToegewezenProducten", "305": "StartProducten", "307": "StopProducten", "315": "AangevraagdeProducten"}
+_counter = itertools.count(1)
+
+
+@lru_cache(maxsize=None)
+def _template(standaard: str, nummer: str) -> etree._ElementTree:
+    return etree.parse(str(FIXTURES / standaard / f"{nummer}.xml"))
+
+
+# Schema order of the optional children the builder may add (only where a test needs it).
+_ORDER = {
+    "ToegewezenProduct": (
+        "ToewijzingNummer", "ReferentieAanbieder", "Product", "Toewijzingsdatum", "Toewijzingstijd", "Ingangsdatum",
+        "Einddatum", "RedenWijziging", "Omvang", "Budget", "Commentaar",
+    ),
+}
+
+
+def _set(parent: etree._Element, path: str, value: str | None) -> None:
+    """Set the text of the element at a local-name path below ``parent``; None removes it."""
+    el = parent.find("/".join("{*}" + p for p in path.split("/")))
+    if el is None and value is not None and "/" not in path:
+        el = _insert(parent, path)
+    if el is None:
+        raise KeyError(f"{path} not in fixture below {etree.QName(parent).localname}")
+    if value is None:
+        el.getparent().remove(el)
+    else:
+        el.text = value
+
+
+def _insert(parent: etree._Element, name: str) -> etree._Element | None:
+    order = _ORDER.get(etree.QName(parent).localname)
+    if not order or name not in order:
+        return None
+    el = etree.Element(f"{{{etree.QName(parent).namespace}}}{name}")
+    before = set(order[: order.index(name)])
+    position = 0
+    for i, child in enumerate(parent):
+        if etree.QName(child).localname in before:
+            position = i + 1
+    parent.insert(position, el)
+    return el
+
+
+def build(
+    standaard: str,
+    nummer: str,
+    producten: list[dict[str, str | None]] | None = None,
+    *,
+    identificatie: str | None = None,
+    **header: str | None,
+) -> bytes:
+    """A message from fixtures/store/{standaard}/{nummer}.xml with edits.
+
+    ``header`` keys: afzender, ontvanger, dagtekening, bsn. ``producten``: one dict per product
+    class (the fixture's single product is copied), keys are local-name paths below the class,
+    e.g. ``{"ToewijzingNummer": "7002", "Product/Code": None}``. Each message gets a new
+    Identificatie unless one is given.
+    """
+    tree = copy.deepcopy(_template(standaard, nummer))
+    root = tree.getroot()
+    head = root.find("{*}Header")
+    _set(head, "BerichtIdentificatie/Identificatie", identificatie or f"T{nummer}-{next(_counter):06d}")
+    for key, path in (("afzender", "Afzender"), ("ontvanger", "Ontvanger"), ("dagtekening", "BerichtIdentificatie/Dagtekening")):
+        if key in header:
+            _set(head, path, header[key])
+    client = root.find("{*}Client")
+    if "bsn" in header:
+        _set(client, "Bsn", header["bsn"])
+    container = client.find("{*}" + _PRODUCT[nummer])
+    original = container[0]
+    for edits in producten or [{}]:
+        product = copy.deepcopy(original)
+        for path, value in edits.items():
+            _set(product, path, value)
+        container.append(product)
+    container.remove(original)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")

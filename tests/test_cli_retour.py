@@ -1,0 +1,77 @@
+"""`berichten retour` and `validate --db`: the control levels decide whether and which retour is due."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+
+from berichten import parse
+from cli import main
+from validators.pipeline import Validator
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEMO = PROJECT / "fixtures" / "demo"
+REGELS = PROJECT / "fixtures" / "regels"
+STORE = PROJECT / "fixtures" / "store"
+BERICHTEN = Path(sys.executable).parent / "berichten"
+
+
+def retour_codes(data: bytes) -> list[str]:
+    root = etree.fromstring(data)
+    return [el.text for el in root.iter("{*}RetourCode")]
+
+
+def test_retours_follow_the_control_levels(tmp_path):
+    result = CliRunner().invoke(main, ["retour", str(DEMO), "-o", str(tmp_path), "--dagtekening", "2026-03-13"])
+    assert result.exit_code == 1  # some demo messages are rejected
+    written = sorted(p.name for p in tmp_path.iterdir())
+    # level 1 failures (truncated file, impossible date) get no retour at all
+    assert written == ["jw301-bsn-faalt-11-proef.302.xml", "jw301-toewijzing-geldig.302.xml"]
+    assert "geen retourbericht: niveau 1 afgekeurd (XML001)" in result.stderr
+    assert "geen retourbericht: niveau 1 afgekeurd (XSD001)" in result.stderr
+    rejected = (tmp_path / "jw301-bsn-faalt-11-proef.302.xml").read_bytes()
+    accepted = (tmp_path / "jw301-toewijzing-geldig.302.xml").read_bytes()
+    assert retour_codes(rejected) == ["0001"]
+    assert b"<jw302:XsltVersie>2.10.5</jw302:XsltVersie>" in rejected
+    assert retour_codes(accepted) == [] and b"XsltVersie" not in accepted
+    validator = Validator()
+    for data in (rejected, accepted):
+        assert parse(data).nummer == "302"
+        checked = validator.validate_bytes(data)
+        assert checked.xsd_valid and checked.findings == []  # XSD-valid, CRLF, UTF-8 without BOM
+
+
+def test_single_file_goes_to_stdout_and_several_need_a_folder():
+    one = CliRunner().invoke(main, ["retour", str(DEMO / "jw301-toewijzing-geldig.xml")])
+    assert one.exit_code == 0 and one.stdout_bytes.startswith(b"<?xml")
+    many = CliRunner().invoke(main, ["retour", str(DEMO)])
+    assert many.exit_code == 2 and "--uit" in many.output
+
+
+def test_level_3_with_a_store_gives_the_rules_own_retourcode(tmp_path):
+    """A 305 whose 301 the store has never seen: TR019, retourcode 9019 on the StartProduct."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert CliRunner().invoke(main, ["db", "upgrade", "--db", db]).exit_code == 0
+    start = STORE / "ijw" / "305.xml"
+    validate = CliRunner().invoke(main, ["validate", "--format", "jsonl", "--db", db, str(start)])
+    assert validate.exit_code == 1
+    assert '"code": "TR019"' in validate.stdout and '"retourcode": "9019"' in validate.stdout
+    made = CliRunner().invoke(main, ["retour", "--db", db, str(start)])
+    assert "9019" in retour_codes(made.stdout_bytes)
+    # once the 301 is stored, the same 305 passes level 3
+    assert CliRunner().invoke(main, ["import", "--db", db, str(STORE / "ijw" / "301.xml")]).exit_code == 0
+    again = CliRunner().invoke(main, ["validate", "--format", "jsonl", "--db", db, str(start)])
+    assert again.exit_code == 0, again.stdout
+
+
+def test_retour_as_a_real_process(tmp_path):
+    proc = subprocess.run([str(BERICHTEN), "retour", str(REGELS / "wmo315-geldig.xml"), "-o", str(tmp_path)],
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    [made] = tmp_path.iterdir()
+    assert made.name == "wmo315-geldig.316.xml"
+    assert parse(made.read_bytes()).nummer == "316"

@@ -1,0 +1,238 @@
+"""Import: idempotent by SHA-256, conflicting duplicates rejected (TR056), nothing a user sent lost."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from store.db import make_engine
+from store.importer import import_paths
+from store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
+from store.testing import FIXTURES, build, store_url  # noqa: F401  (store_url is a fixture)
+from store.validate import HistoryValidator
+
+KEY = "test-sleutel"
+
+
+def counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        # the message tables only; the regional registers are filled by `berichten regio import-csv`
+        result = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES if not t.startswith("regio_")}
+    engine.dispose()
+    return result
+
+
+def berichten(url: str) -> list[Bericht]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = list(session.execute(select(Bericht).order_by(Bericht.id)).scalars())
+    engine.dispose()
+    return rows
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def corpus(tmp_path: Path) -> Path:
+    """A small corpus: an allocation, its start and stop, a request, in both standards."""
+    folder = tmp_path / "corpus"
+    for standaard in ("ijw", "iwmo"):
+        for nummer in ("315", "301", "305", "307"):
+            write(folder, f"{standaard}-{nummer}.xml", (FIXTURES / standaard / f"{nummer}.xml").read_bytes())
+    return folder
+
+
+def test_importing_a_corpus_twice_leaves_the_same_rows(store_url, tmp_path):
+    folder = corpus(tmp_path)
+    first = import_paths([folder], store_url, pseudonym_key=KEY)
+    assert (first.files, first.stored, first.rejected, first.duplicates) == (8, 8, 0, 0), first.to_dict()
+    after_first = counts(store_url)
+    assert after_first == {"bericht": 8, "toewijzing": 2, "start": 2, "stop": 2, "verzoek": 2, "retour": 0}
+    second = import_paths([folder], store_url, pseudonym_key=KEY)
+    assert (second.stored, second.rejected, second.duplicates) == (0, 0, 8)
+    assert counts(store_url) == after_first
+
+
+def test_reference_samples_import_idempotently(store_url, reference):
+    paths = [p for s in ("ijw", "iwmo") for p in reference.samples(s)]
+    first = import_paths(paths, store_url, pseudonym_key=KEY)
+    assert first.files == len(paths) == first.stored + first.rejected
+    # The two XSD-invalid iJw samples are kept, rejected at level 1.
+    assert first.codes["XSD001"] >= 2
+    before = counts(store_url)
+    assert before["bericht"] == len(paths)
+    assert before["retour"] > 0  # 302/306/308/316 samples carry RetourCodes
+    second = import_paths(paths, store_url, pseudonym_key=KEY)
+    assert second.duplicates == len(paths) and second.stored == second.rejected == 0
+    assert counts(store_url) == before
+
+
+def test_conflicting_duplicate_is_rejected_with_9056_and_first_kept(store_url, tmp_path):
+    first = build("ijw", "301", identificatie="ZELFDE-ID")
+    second = build("ijw", "301", [{"Toewijzingstijd": "10:15:00"}], identificatie="ZELFDE-ID")
+    assert first != second
+    write(tmp_path / "a", "1.xml", first)
+    write(tmp_path / "b", "2.xml", second)
+    assert import_paths([tmp_path / "a"], store_url, pseudonym_key=KEY).stored == 1
+    summary = import_paths([tmp_path / "b"], store_url, pseudonym_key=KEY)
+    assert (summary.stored, summary.rejected, summary.codes["TR056"]) == (0, 1, 1)
+    eerste, tweede = berichten(store_url)
+    assert eerste.status == STATUS_STORED and eerste.raw == first
+    assert tweede.status == STATUS_REJECTED and tweede.raw == second
+    assert [(f["code"], f["retourcode"], f["locatie"]) for f in tweede.findings if f["niveau"] == 3] == [
+        ("TR056", "9056", "/Bericht/Header")
+    ]
+    # The rejected message adds no allocation version.
+    assert counts(store_url)["toewijzing"] == 1
+
+
+def test_start_without_allocation_gets_9019(store_url, tmp_path):
+    path = write(tmp_path, "start.xml", build("iwmo", "305"))
+    summary = import_paths([path], store_url, pseudonym_key=KEY)
+    assert summary.rejected == 1 and summary.codes["TR019"] == 1
+    (bericht,) = berichten(store_url)
+    assert bericht.niveau1 and bericht.niveau2 and bericht.niveau3 is False
+    assert {(f["code"], f["retourcode"]) for f in bericht.findings if f["niveau"] == 3} == {("TR019", "9019")}
+    assert counts(store_url)["start"] == 0
+
+
+@pytest.mark.parametrize(
+    "name,data,code",
+    [
+        ("kapot.xml", b"<Bericht><Header>", "XML001"),
+        ("leeg.xml", b"", "XML007"),
+        ("xsd-fout.xml", None, "XSD001"),
+    ],
+)
+def test_level1_failures_are_stored_with_their_bytes(store_url, tmp_path, name, data, code):
+    if data is None:
+        data = build("ijw", "301").replace(b"<b:Categorie>45</b:Categorie>", b"<b:Categorie>99</b:Categorie>")
+    path = write(tmp_path, name, data)
+    summary = import_paths([path], store_url, pseudonym_key=KEY)
+    assert summary.rejected == 1 and summary.codes[code] >= 1
+    (bericht,) = berichten(store_url)
+    assert bericht.raw == data and bericht.sha256 == hashlib.sha256(data).hexdigest()
+    assert bericht.status == STATUS_REJECTED and bericht.niveau1 is False and bericht.niveau2 is None
+    assert bericht.source == str(path)
+
+
+def test_clients_are_pseudonymised_and_no_bsn_is_stored_outside_raw(store_url, tmp_path):
+    import_paths([corpus(tmp_path)], store_url, pseudonym_key=KEY)
+    expected = hmac.new(KEY.encode(), b"123456782", hashlib.sha256).hexdigest()
+    engine = make_engine(store_url)
+    with Session(engine) as session:
+        clients = set(session.execute(select(Toewijzing.client)).scalars()) | set(session.execute(select(Start.client)).scalars())
+        for table in TABLES[1:]:
+            for row in session.execute(text(f"SELECT * FROM {table}")):
+                assert "123456782" not in " ".join(str(v) for v in row)
+    engine.dispose()
+    assert clients == {expected}
+
+
+def test_batches_commit_and_progress_is_reported(store_url, tmp_path):
+    folder = tmp_path / "veel"
+    for i in range(7):
+        write(folder, f"{i}.xml", build("ijw", "315", [{"ReferentieAanbieder": f"R-{i}"}], bsn=_bsn(i)))
+    seen: list[tuple[int, int | None]] = []
+    summary = import_paths([folder], store_url, batch_size=3, progress=lambda done, total: seen.append((done, total)),
+                           pseudonym_key=KEY)
+    assert summary.stored == 7, summary.to_dict()
+    assert seen == [(i, 7) for i in range(1, 8)]
+    assert counts(store_url)["verzoek"] == 7
+
+
+def _bsn(i: int) -> str:
+    """The i-th nine-digit number passing the 11-proef (distinct clients for the tests)."""
+    n = 100000000
+    found = -1
+    while True:
+        digits = str(n)
+        total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
+        if total % 11 == 0:
+            found += 1
+            if found == i:
+                return digits
+        n += 1
+
+
+def test_missing_path_is_an_error_before_anything_is_imported(store_url, tmp_path):
+    path = write(tmp_path, "ok.xml", build("ijw", "315"))
+    with pytest.raises(FileNotFoundError):
+        import_paths([path, tmp_path / "bestaat-niet.xml"], store_url)
+    assert counts(store_url)["bericht"] == 0
+
+
+def test_validate_against_history_does_not_store(store_url, tmp_path):
+    import_paths([write(tmp_path, "301.xml", build("ijw", "301"))], store_url, pseudonym_key=KEY)
+    start = build("ijw", "305")
+    vreemde_start = build("ijw", "305", [{"ToewijzingNummer": "9999"}])
+    with HistoryValidator(store_url, pseudonym_key=KEY) as validator:
+        assert [f.code for f in validator.validate_bytes(start).findings if f.niveau == 3] == []
+        assert [f.code for f in validator.validate_bytes(vreemde_start).findings if f.niveau == 3] == ["TR019"]
+    assert counts(store_url)["bericht"] == 1
+
+
+def test_validate_against_history_ignores_the_stored_copy_of_the_same_message(store_url, tmp_path):
+    path = write(tmp_path, "301.xml", build("ijw", "301"))
+    import_paths([path], store_url, pseudonym_key=KEY)
+    with HistoryValidator(store_url, pseudonym_key=KEY) as validator:
+        result = validator.validate_path(path)
+    assert [f.code for f in result.findings if f.niveau == 3] == []
+
+
+def test_sqlite_connection_settings(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() == 5000
+    engine.dispose()
+
+
+def test_default_url_is_a_file_in_the_current_directory(monkeypatch):
+    from store.config import database_url
+
+    monkeypatch.delenv("BERICHTEN_DB", raising=False)
+    assert database_url() == "sqlite:///berichten.db"
+    monkeypatch.setenv("BERICHTEN_DB", "postgresql+psycopg://x@y/z")
+    assert database_url() == "postgresql+psycopg://x@y/z"
+    assert database_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+
+def test_batch_lookups_see_earlier_imports_and_the_same_batch(store_url, tmp_path):
+    """The importer fetches level-3 lookups per batch: from earlier imports and within one batch."""
+    first = tmp_path / "eerst"
+    write(first, "301.xml", build("ijw", "301", [{}, {"ToewijzingNummer": "7003", "Product/Code": "45A05"}]))
+    assert import_paths([first], store_url, pseudonym_key=KEY).stored == 1
+    batch = tmp_path / "batch"
+    write(batch, "a-start.xml", build("ijw", "305"))  # allocation from the earlier import
+    write(batch, "b-vreemd.xml", build("ijw", "305", [{"ToewijzingNummer": "7004"}]))  # unknown number
+    write(batch, "c-301.xml", build("ijw", "301", [{"ToewijzingNummer": "7004"}], identificatie="IN-BATCH"))
+    write(batch, "d-start.xml", build("ijw", "305", [{"ToewijzingNummer": "7004", "Begindatum": "2026-03-09"}]))
+    write(batch, "e-dubbel.xml", build("ijw", "301", [{"ToewijzingNummer": "7005"}], identificatie="IN-BATCH"))
+    summary = import_paths([batch], store_url, pseudonym_key=KEY)
+    assert (summary.stored, summary.rejected) == (3, 2), summary.to_dict()
+    assert summary.codes["TR019"] == 1 and summary.codes["TR056"] == 1
+    status = {Path(b.source).name: b.status for b in berichten(store_url) if b.source}
+    assert status["b-vreemd.xml"] == status["e-dubbel.xml"] == STATUS_REJECTED
+    assert status["a-start.xml"] == status["c-301.xml"] == status["d-start.xml"] == STATUS_STORED
+
+
+def test_same_bytes_twice_in_one_batch_are_stored_once(store_url, tmp_path):
+    data = build("iwmo", "315")
+    write(tmp_path / "in", "a.xml", data)
+    write(tmp_path / "in", "b.xml", data)
+    summary = import_paths([tmp_path / "in"], store_url, pseudonym_key=KEY)
+    assert (summary.files, summary.stored, summary.duplicates, summary.rejected) == (2, 1, 1, 0)
+    assert counts(store_url)["verzoek"] == 1

@@ -1,0 +1,429 @@
+"""Level-3 rules ("berichtoverstijgend"): checks of one message against messages received before.
+
+The rules read earlier messages through the ``History`` protocol, so this module needs no
+database: ``store.history.StoreHistory`` implements it over the store. A rule has the same shape as
+a level-2 rule (``validators.engine.Rule``) with ``niveau=3`` and its own retourcode; its check
+function gets a ``HistoryContext`` (a ``RuleContext`` plus ``history``).
+
+Interpretations (project decisions, see docs/store.md):
+
+- Everything is scoped by standard (the legal domain) and by the parties of the header: a 305/307
+  is matched with 301s from its Ontvanger (gemeente) to its Afzender (aanbieder), for the same client.
+- A product with StatusAanlevering 3 (delete) is only checked by TR063 and TR071; the other rules
+  concern new deliveries (StatusAanlevering 1).
+- The logical key of a start is ToewijzingNummer + Product (Categorie, Code) + Begindatum; a stop
+  adds its Einddatum. A key is "active" when it was delivered (1) more often than deleted (3).
+- A start without ToewijzingNummer (task-based work) is not checked by TR019.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Protocol
+
+from lxml import etree
+
+from berichten.findings import Finding
+from berichten.release import MessageType
+from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
+
+BEIDE = ("ijw", "iwmo")
+HEEN_BERICHTEN = ("301", "305", "307", "315")
+TIJDELIJKE_STOP = "20"  # RedenBeeindiging: temporary stop (OP377-OP379)
+VERWIJDERD = "13"  # RedenWijziging: allocation deleted
+
+
+# --- what the rules get from the history ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToewijzingVersie:
+    """One stored ToegewezenProduct version."""
+
+    aanbieder: str
+    client: str
+    referentie_aanbieder: str | None
+    ingangsdatum: date
+    einddatum: date | None
+    reden_wijziging: str | None
+    toewijzingsdatum: date
+    toewijzingstijd: str  # HH:MM:SS, sortable
+    dagtekening: date
+
+    @property
+    def verwijderd(self) -> bool:
+        return self.reden_wijziging in ("01", VERWIJDERD) and self.einddatum == self.ingangsdatum
+
+
+@dataclass(frozen=True)
+class Levering:
+    """One stored StartProduct or StopProduct, in order of receipt."""
+
+    toewijzing_nummer: int | None
+    categorie: str | None
+    code: str | None
+    begindatum: date
+    status_aanlevering: str
+    reden_beeindiging: str | None = None  # stops only
+    einddatum: date | None = None  # stops only
+
+    @property
+    def start_key(self) -> tuple:
+        return (self.toewijzing_nummer, self.categorie, self.code, self.begindatum)
+
+    @property
+    def stop_key(self) -> tuple:
+        return (*self.start_key, self.einddatum)
+
+
+@dataclass(frozen=True)
+class VerzoekRef:
+    """One stored AangevraagdProduct."""
+
+    gemeente: str
+    client: str
+    referentie_aanbieder: str
+
+
+class History(Protocol):
+    """Read access to earlier messages. ``client`` turns a Bsn into the key the other methods use."""
+
+    def client(self, bsn: str) -> str: ...
+
+    def identificatie_seen(
+        self, standaard: str, afzender: str, berichtcode: str, identificatie: str, exclude_sha256: str | None = None
+    ) -> bool: ...
+
+    def toewijzingen(self, standaard: str, gemeente: str, nummer: int) -> list[ToewijzingVersie]: ...
+
+    def starts(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]: ...
+
+    def stops(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]: ...
+
+    def verzoeken(self, standaard: str, aanbieder: str, referentie: str) -> list[VerzoekRef]: ...
+
+    def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]: ...
+
+
+class HistoryContext(RuleContext):
+    """A level-2 rule context plus the history and the message's own parties."""
+
+    def __init__(
+        self, root: etree._Element, message: MessageType, history: History, sha256: str | None = None
+    ) -> None:
+        super().__init__(root, message)
+        self.history = history
+        self.sha256 = sha256
+
+    def header_text(self, name: str) -> str:
+        return (self.header.findtext(self.m(name)) or "").strip()
+
+    @property
+    def afzender(self) -> str:
+        return self.header_text("Afzender")
+
+    @property
+    def ontvanger(self) -> str:
+        return self.header_text("Ontvanger")
+
+    @property
+    def client_el(self) -> etree._Element:
+        return self.root.find(self.m("Client"))
+
+    @cached_property
+    def client_key(self) -> str:
+        """The history's key for this message's client (the store uses a pseudonym of the Bsn)."""
+        return self.history.client((self.client_el.findtext(self.m("Bsn")) or "").strip())
+
+    def text(self, el: etree._Element, name: str) -> str | None:
+        value = el.findtext(self.m(name))
+        return value.strip() if value and value.strip() else None
+
+    def product(self, el: etree._Element) -> tuple[str | None, str | None]:
+        p = el.find(self.m("Product"))
+        if p is None:
+            return None, None
+        cat, code = p.findtext(self.b("Categorie")), p.findtext(self.b("Code"))
+        return (cat.strip() if cat else None), (code.strip() if code else None)
+
+    def nummer(self, el: etree._Element) -> int | None:
+        value = self.text(el, "ToewijzingNummer")
+        return int(value) if value is not None else None
+
+    def levering(self, el: etree._Element) -> Levering:
+        """A StartProduct or StopProduct of this message in the shape the history returns."""
+        cat, code = self.product(el)
+        return Levering(
+            toewijzing_nummer=self.nummer(el),
+            categorie=cat,
+            code=code,
+            begindatum=parse_date(self.text(el, "Begindatum")),
+            status_aanlevering=self.text(el, "StatusAanlevering") or "",
+            reden_beeindiging=self.text(el, "RedenBeeindiging"),
+            einddatum=parse_date(self.text(el, "Einddatum")),
+        )
+
+    def producten(self, container: str, klasse: str) -> list[etree._Element]:
+        return list(self.client_el.iterfind(f"{self.m(container)}/{self.m(klasse)}"))
+
+
+def active(leveringen: Iterable[Levering], key) -> list[Levering]:
+    """Deliveries whose key was delivered (1) more often than deleted (3), one entry per key."""
+    net: dict[tuple, int] = {}
+    last: dict[tuple, Levering] = {}
+    for lev in leveringen:
+        k = key(lev)
+        if lev.status_aanlevering == "3":
+            net[k] = net.get(k, 0) - 1
+        else:
+            net[k] = net.get(k, 0) + 1
+            last[k] = lev
+    return [last[k] for k, n in net.items() if n > 0 and k in last]
+
+
+# --- the registry and its runner --------------------------------------------------------------------
+
+HISTORY_REGISTRY = RuleRegistry()
+
+
+def run_history(
+    root: etree._Element, message: MessageType, history: History, sha256: str | None = None
+) -> list[Finding]:
+    """All level-3 findings on one XSD-valid message (run after levels 1 and 2 passed)."""
+    ctx = HistoryContext(root, message, history, sha256)
+    findings: list[Finding] = []
+    for rule in HISTORY_REGISTRY.for_message(message):
+        findings.extend(rule.findings(ctx))
+    return findings
+
+
+def _rule(code: str, retourcode: str, berichten: Iterable[str], melding: str, elementen: Iterable[str] = ()):
+    return HISTORY_REGISTRY.rule(
+        code, berichten=berichten, melding=melding, niveau=3, retourcode=retourcode, standaarden=BEIDE,
+        elementen=elementen,
+    )
+
+
+def _starts(ctx: HistoryContext, nummer: int | None) -> list[Levering]:
+    return ctx.history.starts(ctx.message.standaard, ctx.afzender, ctx.ontvanger, ctx.client_key, nummer)
+
+
+def _stops(ctx: HistoryContext, nummer: int | None) -> list[Levering]:
+    return ctx.history.stops(ctx.message.standaard, ctx.afzender, ctx.ontvanger, ctx.client_key, nummer)
+
+
+def _start_or_stop(ctx: HistoryContext) -> list[tuple[etree._Element, Levering]]:
+    if ctx.message.nummer == "305":
+        els = ctx.producten("StartProducten", "StartProduct")
+    else:
+        els = ctx.producten("StopProducten", "StopProduct")
+    return [(el, ctx.levering(el)) for el in els]
+
+
+# --- header ---------------------------------------------------------------------------------------------
+
+
+@_rule("TR056", "9056", HEEN_BERICHTEN, "De berichtidentificatie is door deze afzender al eerder gebruikt voor dit soort bericht.",
+       ("/Bericht/Header/BerichtIdentificatie/Identificatie",))
+def check_tr056(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een afzender geeft elk bericht van een berichtsoort een eigen Identificatie; een tweede, ander
+    bericht met dezelfde Identificatie wordt afgekeurd (het eerste blijft gelden)."""
+    ident = (ctx.header.findtext(f"{ctx.m('BerichtIdentificatie')}/{ctx.b('Identificatie')}") or "").strip()
+    code = ctx.header_text("BerichtCode")
+    if ctx.history.identificatie_seen(ctx.message.standaard, ctx.afzender, code, ident, ctx.sha256):
+        yield hit(ctx.header)
+
+
+# --- 301 --------------------------------------------------------------------------------------------------
+
+
+@_rule("TR332", "9332", ("301",), "Dit ToewijzingNummer is door de gemeente al gebruikt voor een andere cliënt of aanbieder.",
+       ("/Bericht/Client/ToegewezenProducten/ToegewezenProduct/ToewijzingNummer",))
+def check_tr332(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een ToewijzingNummer hoort binnen een gemeente en wettelijk domein bij precies één toegewezen
+    product van één cliënt bij één aanbieder; latere versies hergebruiken het nummer voor hetzelfde."""
+    for el in ctx.producten("ToegewezenProducten", "ToegewezenProduct"):
+        versies = ctx.history.toewijzingen(ctx.message.standaard, ctx.afzender, ctx.nummer(el))
+        if any(v.aanbieder != ctx.ontvanger or v.client != ctx.client_key for v in versies):
+            yield hit(el)
+
+
+@_rule("TR379", "9379", ("301",), "ReferentieAanbieder is gevuld, maar hoort niet bij een verzoek om toewijzing van deze aanbieder voor deze cliënt.",
+       ("/Bericht/Client/ToegewezenProducten/ToegewezenProduct/ReferentieAanbieder",))
+def check_tr379(ctx: HistoryContext) -> Iterator[Hit]:
+    """ReferentieAanbieder wordt alleen gevuld in een toewijzing die een verzoek honoreert, met de
+    referentie uit dat verzoek. Een herhaling van een eerdere versie met dezelfde referentie mag."""
+    for el in ctx.producten("ToegewezenProducten", "ToegewezenProduct"):
+        referentie = ctx.text(el, "ReferentieAanbieder")
+        if referentie is None:
+            continue
+        verzoeken = ctx.history.verzoeken(ctx.message.standaard, ctx.ontvanger, referentie)
+        if any(v.gemeente == ctx.afzender and v.client == ctx.client_key for v in verzoeken):
+            continue
+        versies = ctx.history.toewijzingen(ctx.message.standaard, ctx.afzender, ctx.nummer(el))
+        if any(v.referentie_aanbieder == referentie and v.client == ctx.client_key for v in versies):
+            continue
+        yield hit(el)
+
+
+# --- 305 and 307 ---------------------------------------------------------------------------------------------
+
+
+@_rule("TR019", "9019", ("305", "307"), "De start of stop verwijst niet naar een toewijzing (ToewijzingNummer) van deze gemeente aan deze aanbieder voor deze cliënt.",
+       ("/Bericht/Client/StartProducten/StartProduct/ToewijzingNummer", "/Bericht/Client/StopProducten/StopProduct/ToewijzingNummer"))
+def check_tr019(ctx: HistoryContext) -> Iterator[Hit]:
+    """Bij inspannings- en outputgerichte zorg hoort elke start en stop bij een bestaande, niet
+    verwijderde toewijzing met hetzelfde ToewijzingNummer (zonder nummer: taakgericht, niet getoetst)."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering == "3" or lev.toewijzing_nummer is None:
+            continue
+        versies = [
+            v for v in ctx.history.toewijzingen(ctx.message.standaard, ctx.ontvanger, lev.toewijzing_nummer)
+            if v.aanbieder == ctx.afzender and v.client == ctx.client_key
+        ]
+        if not versies or current_version(versies).verwijderd:
+            yield hit(el)
+
+
+@_rule("TR063", "9063", ("305", "307"), "Een aanlevering wordt verwijderd (StatusAanlevering 3), maar er is geen eerdere aanlevering met dezelfde sleutel.",
+       ("/Bericht/Client/StartProducten/StartProduct/StatusAanlevering", "/Bericht/Client/StopProducten/StopProduct/StatusAanlevering"))
+def check_tr063(ctx: HistoryContext) -> Iterator[Hit]:
+    """Verwijderen kan alleen wat eerder is aangeleverd en nog niet verwijderd is."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering != "3":
+            continue
+        if ctx.message.nummer == "305":
+            found = active(_starts(ctx, lev.toewijzing_nummer), lambda s: s.start_key)
+            ok = any(s.start_key == lev.start_key for s in found)
+        else:
+            found = active(_stops(ctx, lev.toewijzing_nummer), lambda s: s.stop_key)
+            ok = any(s.stop_key == lev.stop_key for s in found)
+        if not ok:
+            yield hit(el)
+
+
+@_rule("TR071", "9071", ("305",), "Deze start kan niet worden verwijderd: er is al een stop voor verstuurd.",
+       ("/Bericht/Client/StartProducten/StartProduct/StatusAanlevering",))
+def check_tr071(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een start met een (niet verwijderde) stop mag niet meer worden verwijderd; verwijder eerst de stop."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering != "3":
+            continue
+        stops = active(_stops(ctx, lev.toewijzing_nummer), lambda s: s.stop_key)
+        if any(s.start_key == lev.start_key for s in stops):
+            yield hit(el)
+
+
+@_rule("TR074", "9074", ("305", "307"), "Een aanlevering met deze sleutel is al eerder ontvangen.",
+       ("/Bericht/Client/StartProducten/StartProduct", "/Bericht/Client/StopProducten/StopProduct"))
+def check_tr074(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een nieuwe aanlevering (StatusAanlevering 1) heeft een sleutel die nog niet in eerdere, niet
+    verwijderde aanleveringen voorkomt."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering != "1":
+            continue
+        if ctx.message.nummer == "305":
+            seen = any(s.start_key == lev.start_key for s in active(_starts(ctx, lev.toewijzing_nummer), lambda s: s.start_key))
+        else:
+            seen = any(s.stop_key == lev.stop_key for s in active(_stops(ctx, lev.toewijzing_nummer), lambda s: s.stop_key))
+        if seen:
+            yield hit(el)
+
+
+@_rule("TR326", "9326", ("305",), "Er loopt al een start voor dit toegewezen product die nog niet is gestopt.",
+       ("/Bericht/Client/StartProducten/StartProduct",))
+def check_tr326(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een nieuwe start mag pas als de vorige start voor hetzelfde ToewijzingNummer is gestopt of
+    verwijderd. Een verwijdering in hetzelfde bericht telt mee (correctie: 3 gevolgd door 1)."""
+    leveringen = _start_or_stop(ctx)
+    deleted_here = {lev.start_key for _, lev in leveringen if lev.status_aanlevering == "3"}
+    for el, lev in leveringen:
+        if lev.status_aanlevering != "1" or lev.toewijzing_nummer is None:
+            continue
+        stopped = {s.start_key for s in active(_stops(ctx, lev.toewijzing_nummer), lambda s: s.stop_key)}
+        lopend = [
+            s for s in active(_starts(ctx, lev.toewijzing_nummer), lambda s: s.start_key)
+            if s.start_key not in stopped and s.start_key not in deleted_here and s.start_key != lev.start_key
+        ]
+        if lopend:
+            yield hit(el)
+
+
+@_rule("TR382", "9069", ("307",), "Er is geen lopende start met dezelfde sleutel (ToewijzingNummer, Product, Begindatum) als deze stop.",
+       ("/Bericht/Client/StopProducten/StopProduct",))
+def check_tr382(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een stop neemt de sleutel van de start die hij beëindigt ongewijzigd over."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering != "1":
+            continue
+        starts = active(_starts(ctx, lev.toewijzing_nummer), lambda s: s.start_key)
+        if not any(s.start_key == lev.start_key for s in starts):
+            yield hit(el)
+
+
+def _stops_for_start(ctx: HistoryContext, lev: Levering) -> list[Levering]:
+    return [s for s in active(_stops(ctx, lev.toewijzing_nummer), lambda s: s.stop_key) if s.start_key == lev.start_key]
+
+
+@_rule("TR413", "9413", ("307",), "Na een tijdelijke stop (RedenBeeindiging 20) mag niet nog een tijdelijke stop volgen.",
+       ("/Bericht/Client/StopProducten/StopProduct/RedenBeeindiging",))
+def check_tr413(ctx: HistoryContext) -> Iterator[Hit]:
+    """Is de levering al tijdelijk gestopt, dan is een volgende stop voor dezelfde start definitief."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering == "3" or lev.reden_beeindiging != TIJDELIJKE_STOP:
+            continue
+        if any(s.reden_beeindiging == TIJDELIJKE_STOP for s in _stops_for_start(ctx, lev)):
+            yield hit(el)
+
+
+@_rule("TR414", "9414", ("307",), "De Einddatum ligt vóór de Einddatum van de eerdere stop voor dezelfde start.",
+       ("/Bericht/Client/StopProducten/StopProduct/Einddatum",))
+def check_tr414(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een volgende stop voor dezelfde start mag niet eerder eindigen dan de actuele stop."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering == "3" or lev.einddatum is None:
+            continue
+        eerdere = _stops_for_start(ctx, lev)
+        if eerdere and lev.einddatum < max(s.einddatum for s in eerdere):
+            yield hit(el)
+
+
+@_rule("TR415", "9415", ("307",), "Deze start is al definitief gestopt; een nieuwe stop is niet mogelijk.",
+       ("/Bericht/Client/StopProducten/StopProduct",))
+def check_tr415(ctx: HistoryContext) -> Iterator[Hit]:
+    """Na een definitieve stop (RedenBeeindiging anders dan 20) volgt geen nieuwe stop voor dezelfde start."""
+    for el, lev in _start_or_stop(ctx):
+        if lev.status_aanlevering == "3":
+            continue
+        if any(s.reden_beeindiging != TIJDELIJKE_STOP for s in _stops_for_start(ctx, lev)):
+            yield hit(el)
+
+
+# --- 315 ---------------------------------------------------------------------------------------------------
+
+
+@_rule("TR347", "9347", ("315",), "Deze ReferentieAanbieder is door de aanbieder al eerder gebruikt.",
+       ("/Bericht/Client/AangevraagdeProducten/AangevraagdProduct/ReferentieAanbieder",))
+def check_tr347(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een aanbieder gebruikt elke ReferentieAanbieder binnen het wettelijk domein maar één keer."""
+    for el in ctx.producten("AangevraagdeProducten", "AangevraagdProduct"):
+        referentie = ctx.text(el, "ReferentieAanbieder")
+        if referentie and ctx.history.verzoeken(ctx.message.standaard, ctx.afzender, referentie):
+            yield hit(el)
+
+
+@_rule("TR374", "9374", ("315",), "Er staat voor deze cliënt al een verzoek om toewijzing van deze aanbieder open.",
+       ("/Bericht/Client",))
+def check_tr374(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een nieuw verzoek kan pas als het vorige is beantwoord met een toewijzing (met dezelfde
+    ReferentieAanbieder) of is afgewezen."""
+    if ctx.history.open_verzoeken(ctx.message.standaard, ctx.afzender, ctx.client_key):
+        yield hit(ctx.client_el)
+
+
+def current_version(versies: list[ToewijzingVersie]) -> ToewijzingVersie:
+    """The version with the latest Toewijzingsdatum + -tijd; Dagtekening breaks ties (then arrival)."""
+    return max(enumerate(versies), key=lambda iv: (iv[1].toewijzingsdatum, iv[1].toewijzingstijd, iv[1].dagtekening, iv[0]))[1]
