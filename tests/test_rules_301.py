@@ -415,16 +415,10 @@ def _many_products(n: int, codes: int) -> Tree:
     return t
 
 
-def test_thousand_products_are_fast():
-    import time
-
+def test_thousand_distinct_products_give_no_findings():
+    # Speed is measured in bench/rules.py (a timed assertion here would fail on a loaded machine).
     t = _many_products(1000, 1000)
-    message = match_namespace(t.mns).message
-    start = time.perf_counter()
-    findings = REGISTRY.run(t.root, message)
-    elapsed = time.perf_counter() - start
-    assert findings == []
-    assert elapsed < 0.5  # typically 15-30 ms; the official XSLT needs seconds here
+    assert REGISTRY.run(t.root, match_namespace(t.mns).message) == []
 
 
 def test_tr302_counts_every_overlapping_pair_at_scale():

@@ -7,7 +7,6 @@ first. Every edited message is checked against our XSD first, so each case is a 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -235,7 +234,7 @@ def test_rules_are_documented(bericht):
 
 
 @pytest.mark.parametrize("bericht", ["305", "307", "315"])
-def test_many_products_stay_fast(bericht):
+def test_many_products_give_no_findings(bericht):
     """Duplicate and overlap checks use dicts and a sweep: thousands of lines in well under a second."""
     t = Tree((FIXTURES / "regels" / f"jw{bericht}-geldig.xml").read_bytes(), bericht)
     model = k(t, 3)
@@ -249,7 +248,5 @@ def test_many_products_stay_fast(bericht):
             t.set(el, "ToewijzingNummer", str(500000 + n))
         model.getparent().append(el)
     root = etree.fromstring(t.bytes())
-    start = time.perf_counter()
-    findings = REGISTRY.run(root, get_release("ijw").message(bericht))
-    elapsed = time.perf_counter() - start
-    assert findings == [] and elapsed < 1
+    # Speed is measured in bench/rules.py; here only the verdict on a large message.
+    assert REGISTRY.run(root, get_release("ijw").message(bericht)) == []
