@@ -10,17 +10,20 @@ strings as written (docs/afwijkingen.md (part 2) lists where that changes a verd
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import TypeVar
-
 from lxml import etree
 
-from validators.engine import REGISTRY, Hit, RuleContext, hit, parse_date
+from validators.engine import Hit, RuleContext, hit
+from validators.rules._helpers import Interval, as_date, as_int, cached, duplicate_groups, overlapping_pairs
+
+__all__ = [
+    "Interval", "as_date", "as_int", "cached", "duplicate_groups", "overlapping_pairs",  # from _helpers
+    "dagtekening_element", "filled", "first_in_document_order", "hit_at", "kids", "not_after_dagtekening",
+    "open_or_after_2020", "raw", "value",
+]
 
 Element = etree._Element
-T = TypeVar("T")
 
 END_OF_2020 = date(2020, 12, 31)  # an end date on or before this day exempts a request from CD095/CS343
 VERWIJZER_MET_ZORGVERLENERCODE = frozenset({"02", "03", "04", "05"})  # huisarts, jeugdarts, GI, medisch specialist
@@ -38,20 +41,6 @@ def value(el: Element | None) -> str:
 def filled(el: Element | None) -> bool:
     """Present and more than whitespace (the XSLT's ``*`` test)."""
     return bool(value(el))
-
-
-def as_date(el: Element | None) -> date | None:
-    return parse_date(el.text) if el is not None else None
-
-
-def as_int(el: Element | None) -> int | None:
-    """An ``LDT_Nummer`` (xs:integer): ``0300201`` and ``300201`` are the same number."""
-    if el is None or el.text is None:
-        return None
-    try:
-        return int(el.text.strip())
-    except ValueError:
-        return None
 
 
 def raw(el: Element | None) -> str | None:
@@ -75,14 +64,6 @@ def kids(parent: Element | None) -> dict[str, Element]:
             if isinstance(c.tag, str):
                 out.setdefault(c.tag, c)
     return out
-
-
-def cached(ctx: RuleContext, key: str, make: Callable[[], T]) -> T:
-    """Compute something once per message: several rules walk the same products."""
-    store = ctx.__dict__.setdefault("_cache_305_315", {})
-    if key not in store:
-        store[key] = make()
-    return store[key]
 
 
 def _document_key(el: Element) -> tuple[int, ...]:
@@ -123,42 +104,3 @@ def not_after_dagtekening(ctx: RuleContext, dates: Iterable[Element | None]) -> 
         d = as_date(el)
         if d is not None and d > dagtekening:
             yield hit_at(dag_el, el)
-
-
-def duplicate_groups(items: Iterable[tuple[Hashable, Element]]) -> list[list[Element]]:
-    """Groups of elements sharing a key (document order inside a group), in linear time.
-
-    The XSLT reports a group once, at its last member, and names the first member first; groups
-    are returned ordered by their last member so the findings come in the XSLT's order.
-    """
-    groups: dict[Hashable, list[tuple[int, Element]]] = {}
-    for index, (key, el) in enumerate(items):
-        groups.setdefault(key, []).append((index, el))
-    dups = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[-1][0])
-    return [[el for _, el in g] for g in dups]
-
-
-Interval = tuple[int, date, date]  # (document index, first day, last day); an open end is date.max
-
-
-def overlapping_pairs(red: Sequence[Interval], blue: Sequence[Interval] | None = None) -> list[tuple[int, int]]:
-    """Overlapping closed intervals as (smaller index, larger index).
-
-    Without ``blue`` every overlapping pair within ``red``; with ``blue`` only pairs with one
-    interval from each side. A sweep over start dates with a heap of running intervals per side
-    costs O(n log n + pairs) instead of comparing every request with every other one.
-    """
-    events = [(start, 0, idx, end) for idx, start, end in red]
-    if blue is not None:
-        events += [(start, 1, idx, end) for idx, start, end in blue]
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
-    running: list[list[tuple[date, int]]] = [[], []]
-    pairs: list[tuple[int, int]] = []
-    for start, side, idx, end in events:
-        for heap in running:
-            while heap and heap[0][0] < start:
-                heapq.heappop(heap)
-        partners = running[0] if blue is None else running[1 - side]
-        pairs.extend((min(idx, other), max(idx, other)) for _, other in partners)
-        heapq.heappush(running[side], (end, idx))
-    return pairs
