@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
-from validators.rules._helpers import as_date, filled, value
+from validators.rules._helpers import as_date, cached, filled, value
 
 Element = etree._Element
 
@@ -107,15 +107,20 @@ def tr134_hits(ctx: RuleContext, dates: Iterable[Element]) -> Iterator[Hit]:
             yield hit(dag_el, el)  # the XSLT lists the Dagtekening first
 
 
-def _addresses(ctx: RuleContext) -> Iterator[tuple[Element | None, Element | None, Element]]:
-    """(Postcode, LandCode, parent) for every element holding a basisschema Postcode or LandCode."""
-    seen: set[Element] = set()
-    for el in ctx.root.iter(ctx.b("Postcode"), ctx.b("LandCode")):
-        parent = el.getparent()
-        if parent in seen:
-            continue
-        seen.add(parent)
-        yield parent.find(ctx.b("Postcode")), parent.find(ctx.b("LandCode")), parent
+def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, Element]]:
+    """(Postcode, LandCode, parent) for every element holding a basisschema Postcode or LandCode.
+
+    Computed once per message: CD005, CD025 and CS089 all walk the same addresses.
+    """
+
+    def make() -> list[tuple[Element | None, Element | None, Element]]:
+        found: dict[Element, None] = {}
+        for el in ctx.root.iter(ctx.b("Postcode"), ctx.b("LandCode")):
+            found.setdefault(el.getparent(), None)
+        postcode, landcode = ctx.b("Postcode"), ctx.b("LandCode")
+        return [(parent.find(postcode), parent.find(landcode), parent) for parent in found]
+
+    return cached(ctx, "common.addresses", make)
 
 
 def check_cd005(ctx: RuleContext) -> Iterator[Hit]:
