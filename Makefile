@@ -15,14 +15,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The main job on the embedded default store (SQLite file berichten.db, here inside build/run):
+# a year of demo messages plus the odd and hostile files of fixtures/ go through the inbox worker,
+# the regional registers are loaded, and the monitoring report is printed and written as HTML.
+RUN := build/run
+BERICHTEN := $(CURDIR)/$(BIN)/berichten
+PEILDATUM := 2026-10-31
+
 run: install
-	$(BIN)/berichten validate fixtures/demo
+	rm -rf $(RUN) && mkdir -p $(RUN)/inbox
+	cd $(RUN) && $(BERICHTEN) demo --uit demo
+	cp $(RUN)/demo/berichten/*/*.xml fixtures/demo/*.xml fixtures/invoer/*.xml $(RUN)/inbox/
+	cd $(RUN) && $(BERICHTEN) inbox inbox --once --settle 0 2> inbox.log
+	cd $(RUN) && $(BERICHTEN) regio import-csv --db sqlite:///berichten.db \
+		--aanmeldingen demo/regio/aanmeldingen.csv --acceptaties demo/regio/acceptaties.csv
+	cd $(RUN) && $(BERICHTEN) report --config demo/regio/grjr.toml --peildatum $(PEILDATUM) --format table
+	cd $(RUN) && $(BERICHTEN) report --config demo/regio/nijmegen.toml --peildatum $(PEILDATUM) --format table
+	cd $(RUN) && $(BERICHTEN) report --nachtelijk --uit rapportage --peildatum $(PEILDATUM) \
+		--config demo/regio/grjr.toml --config demo/regio/nijmegen.toml
+	@echo "Store: $(RUN)/berichten.db  Inbox: $(RUN)/inbox/{verwerkt,afgekeurd,retour}  Log: $(RUN)/inbox.log"
+	@echo "HTML: $(RUN)/rapportage/index.html"
 
 test: install
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: install
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/rules.py
+	$(BIN)/python bench/store.py
+	$(BIN)/python bench/inbox.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

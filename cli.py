@@ -384,10 +384,11 @@ def _register_layer_commands() -> None:
     """Commands that live with their own layer join the main group here, so each layer keeps
     its options next to the library calls they wrap."""
     from inbox.commands import COMMANDS as inbox_commands
+    from report.commands import COMMANDS as report_commands
     from store.commands import COMMANDS as store_commands
     from validators.regional.commands import COMMANDS as regional_commands
 
-    for command in (*store_commands, *regional_commands, *inbox_commands):
+    for command in (*store_commands, *regional_commands, *inbox_commands, *report_commands):
         main.add_command(command)
 
 

@@ -1,0 +1,179 @@
+"""Report time against store size: 100 000 and 1 000 000 synthetic toewijzingen (goal: 10x data, <= 12x time).
+
+Usage: python bench/report.py [--sizes 100000 1000000] [--backend sqlite|postgresql|both] [--pg URL]
+
+Rows go straight into the store tables (SQLAlchemy Core executemany, no XML): one ``bericht``
+row per ten allocations, allocations spread over the GRJR gemeenten and Nijmegen (about 80/20),
+over flex-, systeem- and other aanbieders, over the products and over 24 months, 10% with a
+second version, 3% deleted; 305 starts for most Nijmegen allocations. Clients are fake
+pseudonyms (64 hex characters, never derived from a BSN). Then both regional reports are built
+(the demo registries) and timed, best of two runs. Prints rows, seconds and the ratio per step
+of 10x. Run it on an otherwise idle machine: other work on the same cores distorts the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, time as dtime, timedelta, timezone
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+from report.build import build_report  # noqa: E402
+from report.demo import FLEX, GRJR_GEMEENTEN, GRJR_PRODUCTS, GRJR_TOML, NIJMEGEN_PROVIDERS, NIJMEGEN_TOML, PRESTATIE, SYSTEEM  # noqa: E402
+from store.db import make_engine  # noqa: E402
+from store.migrate import upgrade  # noqa: E402
+from store.models import Bericht, Start, Toewijzing  # noqa: E402
+from store.testing import PG_URL, postgres_schema_url, postgres_unavailable  # noqa: E402
+from validators.regional.config import parse_config  # noqa: E402
+
+CHUNK = 20_000
+PER_BERICHT = 10
+FIRST_DAY = date(2025, 1, 1)
+PEILDATUM = date(2026, 12, 31)
+GRJR_CODES = [c for codes in GRJR_PRODUCTS.values() for c in codes]
+NIJMEGEN_CODES = {"45A04": "ijw", "45A05": "ijw", "02A03": "iwmo", "02A05": "iwmo"}
+
+
+def pseudonym(i: int) -> str:
+    return hashlib.sha256(f"bench-client-{i}".encode()).hexdigest()
+
+
+def rows(n: int, seed: int = 1):
+    """Yield (bericht rows, toewijzing rows, start rows) per chunk."""
+    rnd = random.Random(seed)
+    now = datetime.now(timezone.utc)
+    clients = max(n // 3, 1)
+    nummer = 0
+    bericht_id = 0
+    while nummer < n:
+        berichten, toewijzingen, starts = [], [], []
+        for _ in range(CHUNK // PER_BERICHT):
+            if nummer >= n:
+                break
+            bericht_id += 1
+            nijmegen = rnd.random() < 0.2
+            gemeente = "0268" if nijmegen else rnd.choice(GRJR_GEMEENTEN)
+            if nijmegen:
+                aanbieder = rnd.choice(NIJMEGEN_PROVIDERS)
+            else:
+                roll = rnd.random()
+                aanbieder = rnd.choice(FLEX) if roll < 0.35 else rnd.choice(SYSTEEM + PRESTATIE) if roll < 0.9 else "99990000"
+            code = rnd.choice(list(NIJMEGEN_CODES)) if nijmegen else rnd.choice(GRJR_CODES)
+            standaard = NIJMEGEN_CODES.get(code, "ijw")
+            dag = FIRST_DAY + timedelta(days=rnd.randrange(700))
+            berichten.append(dict(id=bericht_id, sha256=hashlib.sha256(str(bericht_id).encode()).hexdigest(), raw=b"", size=0,
+                                  standaard=standaard, release="3.2", nummer="301", berichtcode="436", afzender=gemeente,
+                                  ontvanger=aanbieder, identificatie=f"B{bericht_id}", dagtekening=dag, received_at=now,
+                                  status="stored", findings=[]))
+            for _ in range(PER_BERICHT):
+                if nummer >= n:
+                    break
+                nummer += 1
+                client = pseudonym(rnd.randrange(clients))
+                ingang = dag + timedelta(days=rnd.randrange(0, 10))
+                eind = None if rnd.random() < 0.15 else ingang + timedelta(days=rnd.choice((90, 181, 273, 365, 546)))
+                freq = "2" if eind else "4"
+                base = dict(bericht_id=bericht_id, standaard=standaard, afzender=gemeente, ontvanger=aanbieder, client=client,
+                            toewijzing_nummer=nummer, categorie=code[:2], code=code, toewijzingsdatum=dag,
+                            toewijzingstijd=dtime(9, 0), ingangsdatum=ingang, einddatum=eind, reden_wijziging=None,
+                            volume=rnd.choice((2, 3, 4, 6)) * (1 if eind else 4), eenheid="04", frequentie=freq, budget=None,
+                            dagtekening=dag, referentie_aanbieder=None)
+                toewijzingen.append(base)
+                roll = rnd.random()
+                if roll < 0.10 and eind:  # a second, later version (oprekken)
+                    toewijzingen.append({**base, "toewijzingsdatum": dag + timedelta(days=30), "einddatum": eind + timedelta(days=90),
+                                         "reden_wijziging": "04"})
+                elif roll < 0.13:  # deleted
+                    toewijzingen.append({**base, "toewijzingsdatum": dag + timedelta(days=2), "einddatum": ingang,
+                                         "reden_wijziging": "13"})
+                if nijmegen and rnd.random() < 0.8:
+                    starts.append(dict(bericht_id=bericht_id, standaard=standaard, afzender=aanbieder, ontvanger=gemeente,
+                                       client=client, toewijzing_nummer=nummer, categorie=code[:2], code=code,
+                                       toewijzing_ingangsdatum=ingang, begindatum=ingang + timedelta(days=rnd.randrange(60)),
+                                       status_aanlevering="1", dagtekening=ingang))
+        yield berichten, toewijzingen, starts
+
+
+def fill(url: str, n: int) -> tuple[int, float]:
+    upgrade(url)
+    engine = make_engine(url)
+    count = 0
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        for berichten, toewijzingen, starts in rows(n):
+            conn.execute(insert(Bericht.__table__), berichten)
+            conn.execute(insert(Toewijzing.__table__), toewijzingen)
+            if starts:
+                conn.execute(insert(Start.__table__), starts)
+            count += len(toewijzingen)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))  # what autovacuum does after a bulk load; without it plans are blind
+    engine.dispose()
+    return count, time.perf_counter() - start
+
+
+def time_reports(url: str, repeat: int = 2) -> dict[str, float]:
+    """Seconds per region report, the best of ``repeat`` runs (the first also warms the OS file cache)."""
+    out = {}
+    for name, toml in (("grjr", GRJR_TOML.replace("{gemeenten}", ", ".join(f'"{g}"' for g in GRJR_GEMEENTEN))),
+                       ("nijmegen", NIJMEGEN_TOML)):
+        cfg = parse_config(toml, f"{name}.toml")
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            report = build_report(url, cfg, peildatum=PEILDATUM)
+            best = min(best, time.perf_counter() - start)
+            assert report.tables()
+        out[name] = best
+    return out
+
+
+def run(backend: str, sizes: list[int], pg: str) -> None:
+    results = []
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            if backend == "sqlite":
+                url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+                count, fill_s = fill(url, n)
+                times = time_reports(url)
+            else:
+                with postgres_schema_url(pg) as url:
+                    count, fill_s = fill(url, n)
+                    times = time_reports(url)
+        total = sum(times.values())
+        results.append((n, total))
+        print(f"{backend:10s} {n:>9,d} toewijzingen ({count:,d} rijen, vullen {fill_s:6.1f} s): "
+              f"grjr {times['grjr']:6.2f} s, nijmegen {times['nijmegen']:6.2f} s, samen {total:6.2f} s", flush=True)
+    for (n1, t1), (n2, t2) in zip(results, results[1:]):
+        ratio = t2 / t1 if t1 else float("inf")
+        goal = 12 * n2 / n1 / 10
+        verdict = "OK" if ratio <= goal else "TE TRAAG"
+        print(f"{backend:10s} {n2 // n1}x de data: {ratio:.1f}x de tijd (doel <= {goal:.0f}x): {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--pg", default=PG_URL)
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        if backend == "postgresql" and postgres_unavailable():
+            print(f"postgresql overgeslagen: {postgres_unavailable()}")
+            continue
+        run(backend, args.sizes, args.pg)
+
+
+if __name__ == "__main__":
+    main()

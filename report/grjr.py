@@ -1,0 +1,243 @@
+"""GRJR figures (domain guide 7.2): flex-aanbieders' clients, flow, opdrachten and flex share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import Connection, String, and_, case, cast, false, func, inspect, literal, or_, select
+from sqlalchemy import Table as DbTable
+from sqlalchemy.sql import Subquery
+
+from report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
+from report.series import Month, episodes, flow_per_month, months_table
+from report.state import B, active_on, current_allocations, materialise, rejected_heen, unanswered_heen
+from validators.regional.config import RegionConfig
+
+FLEX_CODES = tuple(f"GRJR-FLEX-00{i}" for i in range(1, 6))
+ONBEKEND = "onbekend"
+
+
+def flex_providers(cfg: RegionConfig, days: Sequence[date]) -> list[str]:
+    """AGB codes with the flex-aanbieder role on any of ``days`` (registry order)."""
+    return [a.agb for a in cfg.aanbieders if any(a.has_role("flex-aanbieder", d) for d in days)]
+
+
+def core_providers(cfg: RegionConfig) -> list[str]:
+    return [a.agb for a in cfg.aanbieders if a.has_role("systeemaanbieder") or a.has_role("prestatieaanbieder")]
+
+
+def _name(cfg: RegionConfig, agb: str) -> str:
+    a = cfg.aanbieder(agb)
+    return a.naam if a else ""
+
+
+def aanmelding_opdracht(conn: Connection, alloc: Subquery):
+    """The opdracht written in a matching aanmelding (same client, flex-aanbieder = Ontvanger, toewijzingnummer
+    empty or equal), as a correlated subquery; NULL when there is none or no aanmeldingen table."""
+    if not inspect(conn).has_table("regio_aanmelding"):
+        return literal(None, String(64))
+    from store.regio_tables import RegioAanmelding
+
+    a = RegioAanmelding.__table__
+    return (
+        select(func.max(a.c.opdracht))
+        .where(
+            a.c.client == alloc.c.client,
+            a.c.flex_aanbieder == alloc.c.ontvanger,
+            or_(a.c.toewijzing_nummer.is_(None), a.c.toewijzing_nummer == alloc.c.toewijzing_nummer),
+            a.c.opdracht != "",
+        )
+        .scalar_subquery()
+    )
+
+
+def opdracht_case(cfg: RegionConfig, from_aanmelding, code):
+    """Opdracht code: the aanmelding's opdracht (code or name), else the product's opdracht, else 'onbekend'."""
+    by_product = [(code.in_(list(o.producten)), o.code) for o in cfg.opdrachten if o.producten]
+    from_product = case(*by_product, else_=literal(ONBEKEND)) if by_product else literal(ONBEKEND)
+    whens = [(func.lower(from_aanmelding).in_([o.code.lower(), o.naam.lower()]), o.code) for o in cfg.opdrachten]
+    return case(*whens, else_=from_product) if whens else from_product
+
+
+def build_grjr(conn: Connection, cfg: RegionConfig, peildatum: date, months: Sequence[Month]) -> list[Section]:
+    gemeenten = list(cfg.regio.gemeenten)
+    flex_now = flex_providers(cfg, [peildatum])
+    flex_any = flex_providers(cfg, [peildatum, *(m.last for m in months)])
+    rejected = materialise(conn, rejected_heen(), "rapport_afgekeurd")
+    current = materialise(conn, select(current_allocations(gemeenten, standaard="ijw", rejected=rejected)),
+                          "rapport_grjr_huidig")
+    sections = [
+        _active(conn, cfg, current, flex_now, peildatum),
+        _flow(conn, cfg, current, flex_any, months),
+        _per_opdracht(conn, cfg, current, flex_any, peildatum, months),
+        _flex_share(conn, cfg, current, flex_any, months),
+        _flex_findings(conn, gemeenten),
+    ]
+    unanswered = conn.execute(unanswered_heen(gemeenten)).scalar_one()
+    if unanswered:
+        sections[0].notes.append(
+            f"{unanswered} toewijzingsbericht(en) (301) zonder opgeslagen retourbericht tellen als geaccepteerd."
+        )
+    return sections
+
+
+def _flex_alloc(current: DbTable, flex: list[str]) -> Subquery:
+    return select(current).where(current.c.ontvanger.in_(flex)).subquery("flex")
+
+
+def _active(conn, cfg, current, flex, peildatum) -> Section:
+    section = Section("grjr-actief", f"Actieve cliënten per flex-aanbieder op {peildatum.isoformat()}",
+                      "Cliënten met minstens één geldige huidige toewijzing (iJw, afzender een GRJR-gemeente) op de peildatum.")
+    if not flex:
+        section.notes.append("Geen flex-aanbieders in het register op de peildatum.")
+        rows: dict[str, int] = {}
+    else:
+        alloc = _flex_alloc(current, flex)
+        q = (select(alloc.c.ontvanger, func.count(func.distinct(alloc.c.client)))
+             .where(active_on(alloc, peildatum)).group_by(alloc.c.ontvanger))
+        rows = dict(conn.execute(q).all())
+    table = Table(
+        "grjr_actief", "Actieve cliënten per flex-aanbieder",
+        [Column("aanbieder", "Aanbieder (AGB)"), Column("naam", "Naam"), Column("actief", "Actieve cliënten", "count")],
+        [[agb, _name(cfg, agb), int(rows.get(agb, 0))] for agb in flex],
+    )
+    table.rows.append(["totaal", "", sum(int(r[2]) for r in table.rows)])
+    section.tables.append(table)
+    section.charts.append(Chart("grjr_actief_chart", "Actieve cliënten per flex-aanbieder", "bar",
+                                [r[0] if not r[1] else r[1] for r in table.rows[:-1]],
+                                [("actief", [r[2] for r in table.rows[:-1]])], "cliënten"))
+    return section
+
+
+FLOW_COLUMNS = [
+    Column("begin", "Begin (actief)", "count"),
+    Column("instroom", "Instroom", "count"),
+    Column("uitstroom", "Uitstroom", "count"),
+    Column("eind", "Eind (actief)", "count"),
+]
+
+
+def _flow(conn, cfg, current, flex, months) -> Section:
+    section = Section("grjr-verloop", "Verloop per maand per flex-aanbieder",
+                      "Begin = actief op de dag voor de maand, eind = actief op de laatste dag (of de peildatum); "
+                      "instroom en uitstroom tellen episodes. Eind = begin + instroom - uitstroom.")
+    data: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+    if flex and months:
+        eps = episodes(_flex_alloc(current, flex), ["ontvanger", "client"])
+        for maand, agb, *counts in conn.execute(flow_per_month(eps, months, ["ontvanger"])):
+            data[(maand, agb)] = tuple(int(c or 0) for c in counts)
+    rows = []
+    for m in months:
+        for agb in flex:
+            rows.append([m.label, agb, _name(cfg, agb), *data.get((m.label, agb), (0, 0, 0, 0))])
+    section.tables.append(Table(
+        "grjr_verloop", "Verloop per maand per flex-aanbieder",
+        [Column("maand", "Maand"), Column("aanbieder", "Aanbieder (AGB)"), Column("naam", "Naam"), *FLOW_COLUMNS], rows,
+    ))
+    labels = [m.label for m in months]
+    section.charts.append(Chart(
+        "grjr_verloop_chart", "Actieve cliënten aan het eind van de maand", "line", labels,
+        [(_name(cfg, agb) or agb, [data.get((lab, agb), (0, 0, 0, 0))[3] for lab in labels]) for agb in flex], "cliënten",
+    ))
+    totals_in = [sum(data.get((lab, agb), (0, 0, 0, 0))[1] for agb in flex) for lab in labels]
+    totals_out = [sum(data.get((lab, agb), (0, 0, 0, 0))[2] for agb in flex) for lab in labels]
+    section.charts.append(Chart("grjr_stroom_chart", "Instroom en uitstroom (alle flex-aanbieders)", "bar", labels,
+                                [("instroom", totals_in), ("uitstroom", totals_out)], "episodes"))
+    return section
+
+
+def _per_opdracht(conn, cfg, current, flex, peildatum, months) -> Section:
+    section = Section("grjr-opdracht", "Per opdracht en tafel",
+                      "Opdracht uit de aanmelding bij de toewijzing, anders uit de productcode (configuratie), "
+                      "anders 'onbekend'. Tellingen zijn cliënt-aanbiedercombinaties bij flex-aanbieders.")
+    tafel = {o.code: o.tafel for o in cfg.opdrachten}
+    codes = [o.code for o in cfg.opdrachten] + [ONBEKEND]
+    active: dict[str, int] = {}
+    data: dict[tuple[str, str], tuple[int, ...]] = {}
+    if flex:
+        alloc = _flex_alloc(current, flex)
+        # The aanmelding lookup runs once per allocation (into a temporary table), the mapping after it.
+        step = materialise(conn, select(alloc, aanmelding_opdracht(conn, alloc).label("aanmelding_opdracht")),
+                           "rapport_grjr_aanmelding")
+        labelled = select(
+            step, cast(opdracht_case(cfg, step.c.aanmelding_opdracht, step.c.code), String(64)).label("opdracht")
+        ).subquery("met_opdracht")
+        q = (select(labelled.c.opdracht, func.count(func.distinct(labelled.c.ontvanger + "|" + labelled.c.client)))
+             .where(active_on(labelled, peildatum)).group_by(labelled.c.opdracht))
+        active = {k: int(v) for k, v in conn.execute(q)}
+        if months:
+            eps = episodes(labelled, ["opdracht", "ontvanger", "client"])
+            for maand, opdracht, *counts in conn.execute(flow_per_month(eps, months, ["opdracht"])):
+                data[(maand, opdracht)] = tuple(int(c or 0) for c in counts)
+    extra = sorted({k for k in active if k not in codes} | {o for _, o in data if o not in codes})
+    codes += extra
+    section.tables.append(Table(
+        "grjr_opdracht_actief", f"Actief op {peildatum.isoformat()} per opdracht",
+        [Column("opdracht", "Opdracht"), Column("tafel", "Tafel"), Column("actief", "Actief", "count")],
+        [[c, tafel.get(c, ""), active.get(c, 0)] for c in codes],
+    ))
+    section.tables.append(Table(
+        "grjr_opdracht_verloop", "Verloop per maand per opdracht",
+        [Column("maand", "Maand"), Column("opdracht", "Opdracht"), Column("tafel", "Tafel"), *FLOW_COLUMNS],
+        [[m.label, c, tafel.get(c, ""), *data.get((m.label, c), (0, 0, 0, 0))] for m in months for c in codes
+         if any(data.get((mm.label, c)) for mm in months) or c != ONBEKEND],
+    ))
+    return section
+
+
+def _flex_share(conn, cfg, current, flex, months) -> Section:
+    section = Section("grjr-aandeel", "Aandeel flex in nieuwe toewijzingen",
+                      "Huidige toewijzingen (iJw, GRJR-gemeenten) naar maand van Ingangsdatum, naar rol van de ontvanger.")
+    core = [a for a in core_providers(cfg) if a not in flex]
+    data: dict[str, tuple[int, int, int]] = {}
+    if months:
+        alloc = current
+        m = months_table(months)
+        flex_c = alloc.c.ontvanger.in_(flex) if flex else false()
+        core_c = alloc.c.ontvanger.in_(core) if core else false()
+
+        def count(cond):
+            return func.sum(case((cond, 1), else_=0))
+
+        q = (
+            select(m.c.maand, count(flex_c), count(and_(~flex_c, core_c)), func.count())
+            .select_from(m.join(alloc, and_(alloc.c.ingangsdatum >= m.c.eerste, alloc.c.ingangsdatum <= m.c.laatste)))
+            .group_by(m.c.maand)
+        )
+        data = {maand: (int(f or 0), int(c or 0), int(n)) for maand, f, c, n in conn.execute(q)}
+    rows = []
+    for mo in months:
+        f, c, n = data.get(mo.label, (0, 0, 0))
+        rows.append([mo.label, f, c, n - f - c, n, (f / (f + c)) if f + c else None])
+    section.tables.append(Table(
+        "grjr_aandeel_flex", "Nieuwe toewijzingen per maand naar rol",
+        [Column("maand", "Maand"), Column("flex", "Flex-aanbieders", "count"),
+         Column("systeem_prestatie", "Systeem-/prestatieaanbieders", "count"), Column("overig", "Overig", "count"),
+         Column("totaal", "Totaal", "count"), Column("aandeel_flex", "Aandeel flex t.o.v. systeem/prestatie", "share", basis="flex")],
+        rows,
+    ))
+    section.charts.append(Chart("grjr_aandeel_chart", "Nieuwe toewijzingen per rol", "stacked", [r[0] for r in rows],
+                                [("flex", [r[1] for r in rows]), ("systeem/prestatie", [r[2] for r in rows]),
+                                 ("overig", [r[3] for r in rows])], "toewijzingen"))
+    return section
+
+
+def _flex_findings(conn, gemeenten) -> Section:
+    section = Section("grjr-regels", "Toewijzingen die een flex-regel niet halen",
+                      "Opgeslagen berichten met een bevinding GRJR-FLEX-001..005.")
+    text = cast(B.c.findings, String)
+    q = select(*[func.sum(case((text.like(f'%"{code}"%'), 1), else_=0)) for code in FLEX_CODES]).where(
+        B.c.afzender.in_(gemeenten), B.c.nummer == "301")
+    counts = [int(c or 0) for c in conn.execute(q).one()]
+    if not any(counts):
+        section.notes.append(f"{NIET_BESCHIKBAAR}: er zijn geen GRJR-FLEX-bevindingen in de database opgeslagen "
+                             "(draai de regionale controle en sla de bevindingen op).")
+        rows = [[code, NIET_BESCHIKBAAR] for code in FLEX_CODES]
+        kind = "text"
+    else:
+        rows = [[code, n] for code, n in zip(FLEX_CODES, counts)]
+        kind = "count"
+    section.tables.append(Table("grjr_flex_regels", "Berichten met een GRJR-FLEX-bevinding",
+                                [Column("code", "Regel"), Column("berichten", "Berichten", kind)], rows))
+    return section
