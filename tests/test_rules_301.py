@@ -175,7 +175,7 @@ CASES: list[tuple[str, tuple[str, ...], Edit, list[str]]] = [
     ("CS050 relatie 6 zonder partnernaam (iJw)", ("ijw",), lambda t: naam(t, "6", False, relatie=True), []),
     ("CS050 relatie 6 zonder partnernaam (iWmo)", ("iwmo",), lambda t: naam(t, "6", False, relatie=True), ["CS050"]),
     ("CS318 client 6 (iJw)", ("ijw",), lambda t: naam(t, "6", False), ["CS318"]),
-    ("CS318 client 6 (iWmo: CS050)", ("iwmo",), lambda t: naam(t, "6", False), ["CS050"]),
+    ("CS318 client 6 (iWmo: CS050 + CS318)", ("iwmo",), lambda t: naam(t, "6", False), ["CS050", "CS318"]),
     # contacts
     ("CD009 periode bij 01", ("ijw", "iwmo"), lambda t: t.set(contact(t, 1), "Soort", "02"), ["CD009"]),
     ("CD034 verblijfadres zonder postcode", ("ijw", "iwmo"),
@@ -255,6 +255,7 @@ DEVIATING = {
     "CS003 periode zonder begindatum (regeltekst)",
     "CS335 13 zonder einddatum (regeltekst)",
     "TR101 nummer met voorloopnul",
+    "CS318 client 6 (iWmo: CS050 + CS318)",
 }
 
 
@@ -326,8 +327,9 @@ def test_registry_has_the_xslt_codes_per_standard():
     iwmo = match_namespace("http://www.istandaarden.nl/iwmo/3_2/wmo301/schema").message
     ijw_codes = {r.code for r in REGISTRY.for_message(ijw)}
     iwmo_codes = {r.code for r in REGISTRY.for_message(iwmo)}
-    assert len(ijw_codes) == 27 and len(iwmo_codes) == 26
-    assert ijw_codes - iwmo_codes == {"CS318"}
+    # the 27 codes of the iJw XSLT; iWmo: its XSLT's 26 plus CS318, which the iWmo conditions list for
+    # the 301 but its XSLT lacks ("bericht (niet in xslt)" in rules.csv; docs/afwijkingen.md)
+    assert len(ijw_codes) == 27 and ijw_codes == iwmo_codes
     for nummer, expected in (("302", {"CD005", "CD007", "CD025", "CS002", "CS050", "CS089", "CS139", "TR002"}),
                              ("306", {"CS002", "CS139", "TR002"}), ("308", {"CS002", "CS139", "TR002"}),
                              ("316", {"CS002", "CS139", "TR002"})):

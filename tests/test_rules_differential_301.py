@@ -67,6 +67,17 @@ def _periode_zonder_begin(root: etree._Element) -> bool:
     return False
 
 
+def _iwmo_client_naamgebruik_6(root: etree._Element) -> bool:
+    if "/iwmo/" not in (etree.QName(root).namespace or ""):
+        return False
+    for client in root:
+        if _local(client) == "Client":
+            for naam in client:
+                if _local(naam) == "Naam":
+                    return any(_local(c) == "NaamGebruik" and (c.text or "").strip() == "6" for c in naam)
+    return False
+
+
 @dataclass(frozen=True)
 class Deviation:
     reason: str
@@ -85,6 +96,10 @@ EXPECTED_DEVIATIONS = {
     "13-zonder-einddatum": Deviation(
         "RedenWijziging 13 needs Einddatum = Ingangsdatum; without Einddatum the XSLT stays silent",
         frozenset({"CS335"}), _13_zonder_einddatum),
+    "cs318-iwmo": Deviation(
+        "CS318 is listed for WMO301 in the iWmo conditions ('bericht (niet in xslt)'); the iWmo "
+        "XSLT has no template for it, we check it in both standards",
+        frozenset({"CS318"}), _iwmo_client_naamgebruik_6),
     "periode-zonder-begindatum": Deviation(
         "CS003 compares an Einddatum with the Begindatum 'where applicable'; the XSLT fails a "
         "Periode that has no Begindatum at all",

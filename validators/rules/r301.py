@@ -221,9 +221,9 @@ def cs003(ctx: RuleContext) -> Iterator[Hit]:
     "De naam van de cliënt mag geen NaamGebruik 6 (niet-natuurlijk persoon) hebben.",
     ("/Bericht/Client/Naam/NaamGebruik",),
     "De cliënt is altijd een natuurlijk persoon, dus NaamGebruik 6 is bij de cliënt niet toegestaan. "
-    "Bij een relatie (bijvoorbeeld een instelling) mag 6 wel. De iWmo-XSLT kent deze regel niet; "
-    "daar keurt CS050 een 6 zonder Partnernaam al af.",
-    standaarden=("ijw",),
+    "Bij een relatie (bijvoorbeeld een instelling) mag 6 wel. De iWmo-XSLT kent deze regel niet "
+    "(daar keurt CS050 een 6 zonder Partnernaam al af), maar de iWmo-condities noemen hem wel voor "
+    "de 301; berichten controleert hem daarom in beide standaarden (docs/afwijkingen.md).",
 )
 def cs318(ctx: RuleContext) -> Iterator[Hit]:
     el = ctx.root.find(f"{ctx.m('Client')}/{ctx.m('Naam')}/{ctx.b('NaamGebruik')}")
