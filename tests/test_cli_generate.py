@@ -1,0 +1,51 @@
+"""`berichten generate`: JSON in, a valid message out; bad input gets Dutch errors naming the field."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from validators.pipeline import Validator
+
+PROJECT = Path(__file__).resolve().parent.parent
+GENERATE = PROJECT / "fixtures" / "generate"
+BERICHTEN = Path(sys.executable).parent / "berichten"
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in GENERATE.glob("*.json")))
+def test_every_documented_example_becomes_a_valid_message(tmp_path, example):
+    out = tmp_path / "bericht.xml"
+    result = CliRunner().invoke(main, ["generate", str(GENERATE / example), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    checked = Validator().validate_path(out)
+    assert checked.xsd_valid and checked.findings == [], [f.melding for f in checked.findings]
+
+
+def test_bad_input_names_the_field_in_dutch_and_exits_2(tmp_path):
+    data = json.loads((GENERATE / "jw301-toewijzing.json").read_text(encoding="utf-8"))
+    data["client"]["toegewezen_producten"][0]["ingangsdatum"] = "2026-02-30"
+    bad = tmp_path / "fout.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", str(bad)])
+    assert result.exit_code == 2
+    assert "client.toegewezen_producten.0.ingangsdatum" in result.stderr
+    assert "ongeldige datum" in result.stderr
+
+
+def test_not_json_is_an_input_error(tmp_path):
+    bad = tmp_path / "geen.json"
+    bad.write_text("<xml/>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", str(bad)])
+    assert result.exit_code == 2 and result.stderr
+
+
+def test_generate_as_a_real_process_writes_to_stdout():
+    proc = subprocess.run([str(BERICHTEN), "generate", str(GENERATE / "jw305-start.json")], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\r\n')
