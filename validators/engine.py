@@ -48,11 +48,16 @@ class RuleContext:
 
     @cached_property
     def header(self) -> etree._Element:
-        return self.root.find(self.m("Header"))
+        return next(self.root.iterchildren(self.m("Header")))
+
+    @cached_property
+    def dagtekening_element(self) -> etree._Element | None:
+        ident = next(self.header.iterchildren(self.m("BerichtIdentificatie")), None)
+        return None if ident is None else next(ident.iterchildren(self.b("Dagtekening")), None)
 
     @cached_property
     def dagtekening(self) -> date | None:
-        el = self.header.find(f"{self.m('BerichtIdentificatie')}/{self.b('Dagtekening')}")
+        el = self.dagtekening_element
         return parse_date(el.text) if el is not None else None
 
 

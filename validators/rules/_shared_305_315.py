@@ -91,7 +91,7 @@ def hit_at(*elements: Element | None, melding: str | None = None) -> Hit:
 
 
 def dagtekening_element(ctx: RuleContext) -> Element | None:
-    return ctx.header.find(f"{ctx.m('BerichtIdentificatie')}/{ctx.b('Dagtekening')}")
+    return ctx.dagtekening_element
 
 
 def not_after_dagtekening(ctx: RuleContext, dates: Iterable[Element | None]) -> Iterator[Hit]:

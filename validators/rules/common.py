@@ -52,7 +52,7 @@ def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element |
     """(Geboortedatum, Datum, DatumGebruik) for every birth date in the message."""
     for datum in ctx.root.iter(ctx.b("Datum")):
         parent = datum.getparent()
-        if parent is not None and etree.QName(parent).localname == "Geboortedatum":
+        if parent is not None and parent.tag.endswith("}Geboortedatum"):
             yield parent, datum, parent.find(ctx.b("DatumGebruik"))
 
 
@@ -76,7 +76,7 @@ def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def dagtekening_element(ctx: RuleContext) -> Element | None:
-    return ctx.header.find(f"{ctx.m('BerichtIdentificatie')}/{ctx.b('Dagtekening')}")
+    return ctx.dagtekening_element
 
 
 def check_tr002(ctx: RuleContext) -> Iterator[Hit]:
