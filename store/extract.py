@@ -89,12 +89,13 @@ def header_fields(root: etree._Element | None) -> HeaderFields:
     header = root.find("{*}Header") if root is not None else None
     if header is None:
         return HeaderFields()
+    f = _fields(header)  # one pass over the header instead of a findtext per field
     return HeaderFields(
-        berichtcode=_text(header, "BerichtCode"),
-        afzender=_text(header, "Afzender"),
-        ontvanger=_text(header, "Ontvanger"),
-        identificatie=_text(header, "BerichtIdentificatie/Identificatie"),
-        dagtekening=_date(_text(header, "BerichtIdentificatie/Dagtekening")),
+        berichtcode=f.get("BerichtCode"),
+        afzender=f.get("Afzender"),
+        ontvanger=f.get("Ontvanger"),
+        identificatie=f.get("BerichtIdentificatie/Identificatie"),
+        dagtekening=_date(f.get("BerichtIdentificatie/Dagtekening")),
     )
 
 
