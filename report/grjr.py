@@ -9,12 +9,12 @@ from sqlalchemy import Connection, String, and_, case, cast, false, func, inspec
 from sqlalchemy import Table as DbTable
 from sqlalchemy.sql import Subquery
 
+from report.flex import FLAGS, FLEX_CODES, aanmeldingen_present, failing, flex_scope, flex_verdicts
 from report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
 from report.series import Month, episodes, flow_per_month, months_table
-from report.state import B, active_on, current_allocations, materialise, rejected_heen, unanswered_heen
+from report.state import active_on, current_allocations, materialise, rejected_heen, unanswered_heen
 from validators.regional.config import RegionConfig
 
-FLEX_CODES = tuple(f"GRJR-FLEX-00{i}" for i in range(1, 6))
 ONBEKEND = "onbekend"
 
 
@@ -72,7 +72,7 @@ def build_grjr(conn: Connection, cfg: RegionConfig, peildatum: date, months: Seq
         _flow(conn, cfg, current, flex_any, months),
         _per_opdracht(conn, cfg, current, flex_any, peildatum, months),
         _flex_share(conn, cfg, current, flex_any, months),
-        _flex_findings(conn, gemeenten),
+        _flex_findings(conn, cfg, current),
     ]
     unanswered = conn.execute(unanswered_heen(gemeenten)).scalar_one()
     if unanswered:
@@ -223,21 +223,63 @@ def _flex_share(conn, cfg, current, flex, months) -> Section:
     return section
 
 
-def _flex_findings(conn, gemeenten) -> Section:
+LIST_LIMIT = 200  # rows of the failing-allocation list; the rest is counted in a note
+RULES = {
+    "GRJR-FLEX-001": "geen passende aanmelding",
+    "GRJR-FLEX-002": "niet aangeleverd door ZBT, RER of een systeem-/prestatieaanbieder",
+    "GRJR-FLEX-003": "geen akkoord van de contractmanager",
+    "GRJR-FLEX-004": "akkoord na de Toewijzingsdatum",
+    "GRJR-FLEX-005": "ontvanger is een onderaannemer die de casus afwees",
+}
+
+
+def _flex_findings(conn, cfg, current) -> Section:
     section = Section("grjr-regels", "Toewijzingen die een flex-regel niet halen",
-                      "Opgeslagen berichten met een bevinding GRJR-FLEX-001..005.")
-    text = cast(B.c.findings, String)
-    q = select(*[func.sum(case((text.like(f'%"{code}"%'), 1), else_=0)) for code in FLEX_CODES]).where(
-        B.c.afzender.in_(gemeenten), B.c.nummer == "301")
-    counts = [int(c or 0) for c in conn.execute(q).one()]
-    if not any(counts):
-        section.notes.append(f"{NIET_BESCHIKBAAR}: er zijn geen GRJR-FLEX-bevindingen in de database opgeslagen "
-                             "(draai de regionale controle en sla de bevindingen op).")
-        rows = [[code, NIET_BESCHIKBAAR] for code in FLEX_CODES]
-        kind = "text"
+                      "Huidige toewijzingen (iJw, GRJR-gemeenten) aan een aanbieder die op de Ingangsdatum "
+                      "flex-aanbieder is, getoetst aan GRJR-FLEX-001..005 met de aanmeldingen in de database; "
+                      "zelfde uitkomst als `berichten check`.")
+    providers = [a.agb for a in cfg.aanbieders if a.has_role("flex-aanbieder")]
+    scope = flex_scope(conn, cfg, current)
+    available = aanmeldingen_present(conn)
+    totals: dict[str, int] = dict(conn.execute(select(scope.c.ontvanger, func.count()).group_by(scope.c.ontvanger)).all())
+    failed: dict[str, int] = {}
+    per_code: list = [NIET_BESCHIKBAAR] * len(FLEX_CODES)
+    listed: list[list] = []
+    more = 0
+    if available:
+        v = flex_verdicts(conn, cfg, scope)
+        bad = failing(v)
+        failed = dict(conn.execute(select(v.c.ontvanger, func.count()).where(bad).group_by(v.c.ontvanger)).all())
+        per_code = [int(n or 0) for n in conn.execute(select(*(func.sum(v.c[k]) for k in FLAGS))).one()]
+        q = (select(v.c.toewijzing_nummer, v.c.afzender, v.c.ontvanger, v.c.toewijzingsdatum, *(v.c[k] for k in FLAGS))
+             .where(bad).order_by(v.c.ontvanger, v.c.toewijzingsdatum, v.c.toewijzing_nummer, v.c.afzender)
+             .limit(LIST_LIMIT))
+        for nummer, afzender, ontvanger, datum, *flags in conn.execute(q):
+            codes = ", ".join(code for code, f in zip(FLEX_CODES, flags) if f)
+            listed.append([int(nummer), afzender, ontvanger, datum.isoformat() if hasattr(datum, "isoformat") else str(datum), codes])
+        more = sum(failed.values()) - len(listed)
     else:
-        rows = [[code, n] for code, n in zip(FLEX_CODES, counts)]
-        kind = "count"
-    section.tables.append(Table("grjr_flex_regels", "Berichten met een GRJR-FLEX-bevinding",
-                                [Column("code", "Regel"), Column("berichten", "Berichten", kind)], rows))
+        section.notes.append(f"{NIET_BESCHIKBAAR}: er staan geen aanmeldingen in de database "
+                             "(laad ze met `berichten regio import-csv --aanmeldingen`); de regels zijn niet getoetst.")
+    extra = sorted(set(totals) - set(providers))
+    rows = [[agb, _name(cfg, agb), int(totals.get(agb, 0)), int(failed.get(agb, 0)) if available else NIET_BESCHIKBAAR]
+            for agb in providers + extra]
+    rows.append(["totaal", "", sum(r[2] for r in rows), sum(failed.values()) if available else NIET_BESCHIKBAAR])
+    section.tables.append(Table("grjr_flex_aanbieder", "Huidige flex-toewijzingen en niet gehaalde regels per flex-aanbieder",
+                                [Column("aanbieder", "Aanbieder (AGB)"), Column("naam", "Naam"),
+                                 Column("toewijzingen", "Flex-toewijzingen", "count"),
+                                 Column("niet_gehaald", "Regel niet gehaald", "count")], rows))
+    section.tables.append(Table("grjr_flex_regels", "Toewijzingen per niet gehaalde regel",
+                                [Column("code", "Regel"), Column("omschrijving", "Omschrijving"),
+                                 Column("toewijzingen", "Toewijzingen", "count")],
+                                [[code, RULES[code], n] for code, n in zip(FLEX_CODES, per_code)],
+                                note="Een toewijzing kan meer dan één regel missen; zonder aanmelding (001) "
+                                     "worden 002..005 niet getoetst."))
+    lijst = Table("grjr_flex_lijst", "Toewijzingen die een flex-regel niet halen",
+                  [Column("toewijzingnummer", "ToewijzingNummer"), Column("afzender", "Afzender"),
+                   Column("ontvanger", "Ontvanger"), Column("toewijzingsdatum", "Toewijzingsdatum"),
+                   Column("regels", "Regels niet gehaald")], listed, detail=True)
+    if more > 0:
+        lijst.note = f"De eerste {LIST_LIMIT} getoond; nog {more} toewijzing(en) niet in de lijst."
+    section.tables.append(lijst)
     return section

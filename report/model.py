@@ -25,6 +25,7 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]]
     note: str = ""
+    detail: bool = False  # one row per allocation: left out when small counts are suppressed
 
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip((c.key for c in self.columns), row)) for row in self.rows]

@@ -25,6 +25,11 @@ def suppress(report: Report, drempel: int = DEFAULT_DREMPEL) -> Report:
     out.drempel = drempel
     label = suppressed_label(drempel)
     for table in out.tables():
+        if table.detail and table.rows:
+            # A list of single allocations would show what the suppressed counts hide.
+            table.rows = []
+            table.note = f"Lijst weggelaten bij onderdrukking van aantallen onder {drempel}."
+            continue
         kinds = {c.key: c for c in table.columns}
         index = {c.key: i for i, c in enumerate(table.columns)}
         for row in table.rows:

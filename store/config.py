@@ -43,8 +43,13 @@ class Pseudonymiser:
 
     def __init__(self, key: str | bytes | None = None) -> None:
         self._key = pseudonym_key(key)
+        self._last: tuple[str, str] | None = None  # the importer asks twice per message (rules, rows)
 
     def __call__(self, bsn: str | None) -> str | None:
         if not bsn:
             return None
-        return hmac.new(self._key, bsn.strip().encode("ascii", "replace"), hashlib.sha256).hexdigest()
+        if self._last is not None and self._last[0] == bsn:
+            return self._last[1]
+        value = hmac.new(self._key, bsn.strip().encode("ascii", "replace"), hashlib.sha256).hexdigest()
+        self._last = (bsn, value)
+        return value

@@ -28,6 +28,4 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Short insert pages: psycopg parses (and caches) a shorter statement much faster than one huge
-    # multi-row INSERT; measured 0.32 -> 0.39 of validate-only speed in bench/store.py.
-    return create_engine(url, pool_pre_ping=True, insertmanyvalues_page_size=16)
+    return create_engine(url, pool_pre_ping=True)

@@ -35,23 +35,33 @@ def _text(el: etree._Element | None, path: str) -> str | None:
     return value or None
 
 
+_LOCAL: dict[str, str] = {}  # Clark name -> local name; the schemas' vocabulary is small
+
+
+def _local(tag: str) -> str:
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL) < 10000:  # an invalid message cannot make the cache grow without end
+            _LOCAL[tag] = name
+    return name
+
+
 def _fields(el: etree._Element) -> dict[str, str | None]:
     """Text of the children (and of Product/Omvang/Verwijzer grandchildren, as 'Product/Code'), by local name.
 
     One pass over the class is several times faster than a findtext per field."""
     out: dict[str, str | None] = {}
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue  # comments, processing instructions
-        name = child.tag.rpartition("}")[2]
+    for child in el.iterchildren(etree.Element):  # elements only: no comments or processing instructions
+        name = _local(child.tag)
         if len(child):
-            for grandchild in child:
-                if isinstance(grandchild.tag, str):
-                    text = (grandchild.text or "").strip()
-                    out[name + "/" + grandchild.tag.rpartition("}")[2]] = text or None
+            prefix = name + "/"
+            for grandchild in child.iterchildren(etree.Element):
+                text = grandchild.text
+                out[prefix + _local(grandchild.tag)] = (text.strip() or None) if text else None
         else:
-            text = (child.text or "").strip()
-            out[name] = text or None
+            text = child.text
+            out[name] = (text.strip() or None) if text else None
     return out
 
 

@@ -6,8 +6,10 @@ their findings, and they add no business rows.
 
 Files are handled in batches of ``batch_size`` files (or about 8 MB): levels 1-2 for the batch,
 the level-3 lookups for the whole batch in two queries, level 3 per message (seeing the earlier
-messages of the batch as pending rows), then one executemany per table and a commit. Nothing is
-kept between batches, so memory stays flat for large imports.
+messages of the batch as pending rows), then the batch is written (``store/write.py``: COPY on
+PostgreSQL, one executemany per table on SQLite) and committed - on PostgreSQL in a thread while
+the next batch passes levels 1-2. At most one batch waits to be written, so memory stays flat for
+large imports.
 """
 
 from __future__ import annotations
@@ -16,25 +18,26 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, bindparam, select
+from sqlalchemy import Connection, Table, select
 
 from store.config import Pseudonymiser, database_url
 from store.db import make_engine
-from store.extract import extract_records, header_fields
-from store.history import StoreHistory
+from store.extract import HeaderFields, extract_records, header_fields
+from store.history import StoreHistory, in_values
 from store.migrate import upgrade
 from store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
 from store.pending import PendingHistory
 from store.validate import add_history_findings, verdict
+from store.write import write_berichten, write_rows
 from validators.pipeline import ValidationResult, Validator
 
 BERICHT = Bericht.__table__
-_STORED_SHAS = select(BERICHT.c.sha256).where(BERICHT.c.sha256.in_(bindparam("shas", expanding=True)))
-_INSERT_BERICHTEN = BERICHT.insert().returning(BERICHT.c.id, sort_by_parameter_order=True)
+_STORED_SHAS = {pg: select(BERICHT.c.sha256).where(in_values(BERICHT.c.sha256, "shas", pg)) for pg in (False, True)}
 
 DEFAULT_BATCH_SIZE = 500
 CHUNK_BYTES = 8 * 1024 * 1024  # a batch also ends after this many bytes, so big files do not pile up
@@ -115,22 +118,24 @@ class Importer:
         self._berichten: list[dict] = []
         self._records: list[tuple[int, Table, dict]] = []  # (index into _berichten, table, row)
         self._shas: set[str] = set()
+        self._pg = connection.dialect.name == "postgresql"
 
     def stored_shas(self, shas: Iterable[str]) -> set[str]:
         """Which of these SHA-256 values are already in the database or in the current batch."""
         shas = list(shas)
         found = {s for s in shas if s in self._shas}
         for i in range(0, len(shas), 500):  # stay far below the bound-parameter limits
-            found.update(self.connection.execute(_STORED_SHAS, {"shas": shas[i : i + 500]}).scalars())
+            found.update(self.connection.execute(_STORED_SHAS[self._pg], {"shas": shas[i : i + 500]}).scalars())
         return found
 
     def add(
         self, result: ValidationResult, source: str | None, summary: ImportSummary, sha256: str | None = None,
-        known: bool | None = None,
+        known: bool | None = None, head: HeaderFields | None = None,
     ) -> StoredMessage | None:
         """Check and keep one validated message; None when exactly these bytes are already stored.
 
-        ``known``: whether the caller already found ``sha256`` stored (saves a query per message).
+        ``known``: whether the caller already found ``sha256`` stored (saves a query per message);
+        ``head``: ``header_fields(result.document.root)`` when the caller already has it.
         """
         raw = result.document.raw
         sha = sha256 or hashlib.sha256(raw).hexdigest()
@@ -142,7 +147,7 @@ class Importer:
         add_history_findings(result, self.history, sha)
         v = verdict(result)
         doc = result.document
-        head = header_fields(doc.root)
+        head = head or header_fields(doc.root)
         ns = doc.namespace
         status = STATUS_STORED if result.ok else STATUS_REJECTED
         findings = [f.to_dict() for f in result.findings]
@@ -186,13 +191,13 @@ class Importer:
         """Write the batch (the caller commits); returns the new ``bericht`` ids in order of ``add``."""
         if not self._berichten:
             return []
-        ids = list(self.connection.execute(_INSERT_BERICHTEN, self._berichten).scalars())
+        ids = write_berichten(self.connection, self._berichten)
         by_table: dict[Table, list[dict]] = {}
         for index, table, values in self._records:
             values["bericht_id"] = ids[index]
             by_table.setdefault(table, []).append(values)
         for table, rows in by_table.items():
-            self.connection.execute(table.insert(), rows)
+            write_rows(self.connection, table, rows)
         self._berichten, self._records, self._shas = [], [], set()
         self.history.reset()
         return ids
@@ -222,39 +227,56 @@ def import_paths(
     summary = ImportSummary()
     engine = make_engine(url)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
             importer = Importer(connection, validator, Pseudonymiser(pseudonym_key))
+            overlap = connection.dialect.name == "postgresql"
             for chunk in _chunks(iter_files(paths), batch_size, summary):
                 shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
-                known = importer.stored_shas(shas)
-                # Levels 1-2 for the whole batch first, so the level-3 lookups can be fetched at once.
-                results = [None if sha in known else validator.validate_bytes(data) for (_, data), sha in zip(chunk, shas)]
-                importer.history.prefetch(*_lookup_keys(r for r in results if r is not None))
-                for (path, _), sha, result in zip(chunk, shas, results):
+                known = importer.stored_shas(shas)  # also the previous batch, not written yet
+                # PostgreSQL: the previous batch is written and committed in a thread while this one
+                # passes levels 1-2 (no database needed), so the server works on the other core while
+                # we validate. SQLite writes in this thread (its connections stay in one thread).
+                written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
+                try:
+                    results = [None if sha in known else validator.validate_bytes(data) for (_, data), sha in zip(chunk, shas)]
+                finally:
+                    if written is not None:
+                        written.result()  # the connection is ours again (re-raises what the writer raised)
+                heads = [None if r is None else header_fields(r.document.root) for r in results]
+                # Level 3 for the whole batch: the lookups fetched at once, then message by message.
+                importer.history.prefetch(*_lookup_keys(results, heads))
+                for (path, _), sha, result, head in zip(chunk, shas, results, heads):
                     summary.files += 1
                     if result is None:  # the same bytes again: not validated again
                         summary.duplicates += 1
                     else:
-                        importer.add(result, str(path), summary, sha256=sha, known=False)
+                        importer.add(result, str(path), summary, sha256=sha, known=False, head=head)
                     if progress:
                         progress(summary.files, total)
-                del results
-                importer.flush()
-                connection.commit()
+                del results, heads
+            _write(importer, connection)
     finally:
         engine.dispose()
     return summary
 
 
-def _lookup_keys(results: Iterable[ValidationResult]) -> tuple[set[tuple], set[int]]:
+def _write(importer: Importer, connection: Connection) -> None:
+    importer.flush()
+    connection.commit()
+
+
+def _lookup_keys(
+    results: list[ValidationResult | None], heads: list[HeaderFields | None]
+) -> tuple[set[tuple], set[int]]:
     """The Identificaties and ToewijzingNummers the level-3 rules will look up for these messages."""
     identificaties: set[tuple] = set()
     nummers: set[int] = set()
-    for result in results:
+    for result, head in zip(results, heads):
+        if result is None:
+            continue
         message, root = result.document.message, result.document.root
         if message is None or root is None or not result.level1_passed:
             continue
-        head = header_fields(root)
         identificaties.add((message.standaard, head.afzender, head.berichtcode, head.identificatie))
         if message.nummer in ("301", "305", "307"):
             for el in root.iter("{*}ToewijzingNummer"):

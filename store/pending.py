@@ -1,7 +1,7 @@
 """The history as the level-3 rules must see it during an import: the database plus the messages
 of the current batch that are validated but not yet written.
 
-Writing a batch at once (executemany) is several times faster than writing each message before the
+Writing a batch at once (COPY or executemany, ``store/write.py``) is several times faster than writing each message before the
 next is checked, above all on PostgreSQL where every statement is a round trip. The rules still see
 every earlier message: ``PendingHistory`` answers from the database (``StoreHistory``) and adds the
 matching rows of the batch, which always come later in receipt order.

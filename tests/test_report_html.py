@@ -100,7 +100,7 @@ def test_html_renders_in_headless_chromium(pages, regio, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     tables = re.findall(r"<table id=\"([a-z0-9_]+)\"", dom.stdout)
     expected = {"grjr": {"grjr_actief", "grjr_verloop", "grjr_opdracht_actief", "grjr_opdracht_verloop",
-                         "grjr_aandeel_flex", "grjr_flex_regels"},
+                         "grjr_aandeel_flex", "grjr_flex_aanbieder", "grjr_flex_regels", "grjr_flex_lijst"},
                 "nijmegen": {"nijm_uren_product", "nijm_uren_aanbieder", "nijm_ratio", "nijm_ratio_maand",
                              "nijm_trajectduur", "nijm_start42"}}[regio]
     assert set(tables) == expected

@@ -121,15 +121,16 @@ class HistoryContext(RuleContext):
     def header_text(self, name: str) -> str:
         return (self.header.findtext(self.m(name)) or "").strip()
 
-    @property
+    # Cached: several rules ask for the parties and the client of every product class.
+    @cached_property
     def afzender(self) -> str:
         return self.header_text("Afzender")
 
-    @property
+    @cached_property
     def ontvanger(self) -> str:
         return self.header_text("Ontvanger")
 
-    @property
+    @cached_property
     def client_el(self) -> etree._Element:
         return self.root.find(self.m("Client"))
 
@@ -167,7 +168,12 @@ class HistoryContext(RuleContext):
         )
 
     def producten(self, container: str, klasse: str) -> list[etree._Element]:
-        return list(self.client_el.iterfind(f"{self.m(container)}/{self.m(klasse)}"))
+        """The classes ``klasse`` under the client's ``container`` (a new list each call, found once)."""
+        cache = self.__dict__.setdefault("_producten", {})
+        key = (container, klasse)
+        if key not in cache:
+            cache[key] = list(self.client_el.iterfind(f"{self.m(container)}/{self.m(klasse)}"))
+        return list(cache[key])
 
 
 def active(leveringen: Iterable[Levering], key) -> list[Levering]:
