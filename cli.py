@@ -259,6 +259,8 @@ def explain(code: str) -> None:
     click.echo(f"{info.code} — {info.melding}")
     click.echo(f"  controleniveau: {info.niveau}    retourcode: {info.retourcode or 'geen (geen retourbericht)'}")
     click.echo(f"  berichten: {', '.join(info.berichten)} ({standaarden})    ernst: {info.severity}")
+    for berichten, melding in info.varianten:
+        click.echo(f"  bij {berichten}: {melding}")
     if info.elementen:
         click.echo("  elementen: " + ", ".join(info.elementen))
     if info.uitleg:

@@ -28,6 +28,8 @@ class CodeInfo:
     voorbeeld_fout: str = ""
     voorbeeld_goed: str = ""
     severity: str = "error"
+    # When one code has a different meaning per message (TR101 on 301 and on 305): (berichten, melding)
+    varianten: tuple[tuple[str, str], ...] = ()
 
 
 _ALLE = ("301", "302", "305", "306", "307", "308", "315", "316")
@@ -173,7 +175,17 @@ def merge(rules: list[Rule]) -> CodeInfo:
         voorbeeld_fout=first.voorbeeld_fout or next((r.voorbeeld_fout for r in rules if r.voorbeeld_fout), ""),
         voorbeeld_goed=first.voorbeeld_goed or next((r.voorbeeld_goed for r in rules if r.voorbeeld_goed), ""),
         severity=first.severity,
+        varianten=_variants(rules),
     )
+
+
+def _variants(rules: list[Rule]) -> tuple[tuple[str, str], ...]:
+    by_melding: dict[str, set[str]] = {}
+    for rule in rules:
+        by_melding.setdefault(rule.melding, set()).update(rule.berichten)
+    if len(by_melding) < 2:
+        return ()
+    return tuple((" ".join(sorted(berichten)), melding) for melding, berichten in by_melding.items())
 
 
 def lookup(code: str) -> CodeInfo | None:
