@@ -6,6 +6,9 @@ import pytest
 
 from tests import reference as _reference
 
+# The store's fixtures (store_url, empty_store_url: SQLite and PostgreSQL) for every test module.
+pytest_plugins = ("store.testing",)
+
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
 

@@ -14,7 +14,7 @@ from store.config import Pseudonymiser
 from store.db import make_engine
 from store.importer import Importer, ImportSummary, StoredMessage
 from store.models import STATUS_REJECTED, STATUS_STORED
-from store.testing import build, store_url  # noqa: F401  (store_url is a fixture)
+from store.testing import build
 from validators.history import HISTORY_REGISTRY
 from validators.pipeline import Validator
 

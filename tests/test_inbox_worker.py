@@ -24,7 +24,7 @@ from inbox.process import Processor
 from inbox.settle import Settler
 from inbox.worker import Worker, WorkerOptions
 from store.migrate import upgrade
-from store.testing import build, store_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
+from store.testing import build
 from validators.pipeline import Validator
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from store.testing import FIXTURES, build, store_url  # noqa: F401  (store_url is a fixture)
+from store.testing import FIXTURES, build
 
 BERICHTEN = Path(sys.executable).parent / "berichten"
 

@@ -13,7 +13,7 @@ from store.errors import AmbiguousMessage, MessageNotFound
 from store.export import export_bytes
 from store.importer import import_paths
 from store.models import Bericht
-from store.testing import FIXTURES, build, store_url  # noqa: F401  (store_url is a fixture)
+from store.testing import FIXTURES, build
 
 
 def stored_ids(url: str) -> dict[str, int]:

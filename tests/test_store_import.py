@@ -13,7 +13,7 @@ from sqlmodel import Session
 from store.db import make_engine
 from store.importer import import_paths
 from store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
-from store.testing import FIXTURES, build, store_url  # noqa: F401  (store_url is a fixture)
+from store.testing import FIXTURES, build
 from store.validate import HistoryValidator
 
 KEY = "test-sleutel"

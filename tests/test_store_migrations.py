@@ -9,7 +9,6 @@ from sqlalchemy import inspect
 from store.db import make_engine
 from store.migrate import current_revision, head_revision, upgrade
 from store.models import TABLES, SQLModel
-from store.testing import empty_store_url  # noqa: F401  (fixture)
 
 try:  # another layer's tables share SQLModel.metadata; they must not count as differences
     import store.regio_tables  # noqa: F401

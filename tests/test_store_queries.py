@@ -9,7 +9,7 @@ from sqlmodel import Session
 from store.db import make_engine
 from store.importer import import_paths
 from store.queries import current_toewijzingen
-from store.testing import build, store_url  # noqa: F401  (store_url is a fixture)
+from store.testing import build
 
 
 def _import(url, tmp_path, *messages: bytes) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from berichten import xmlinput
 from berichten.parse import PARSE_BERICHTCODE, PARSE_INHOUD
 from validators import xsd
-from validators.engine import REGISTRY, Rule, RuleRegistry
+from validators.engine import REGISTRY, Rule
 
 
 @dataclass(frozen=True)
