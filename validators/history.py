@@ -118,8 +118,17 @@ class HistoryContext(RuleContext):
         self.history = history
         self.sha256 = sha256
 
+    @cached_property
+    def _header_values(self) -> dict[str, str]:
+        """Header texts by tag, in one pass (findtext goes through ElementPath for every call)."""
+        values: dict[str, str] = {}
+        for el in self.header:
+            if isinstance(el.tag, str):
+                values.setdefault(el.tag, (el.text or "").strip())
+        return values
+
     def header_text(self, name: str) -> str:
-        return (self.header.findtext(self.m(name)) or "").strip()
+        return self._header_values.get(self.m(name), "")
 
     # Cached: several rules ask for the parties and the client of every product class.
     @cached_property
@@ -172,7 +181,8 @@ class HistoryContext(RuleContext):
         cache = self.__dict__.setdefault("_producten", {})
         key = (container, klasse)
         if key not in cache:
-            cache[key] = list(self.client_el.iterfind(f"{self.m(container)}/{self.m(klasse)}"))
+            wrapper = next(self.client_el.iterchildren(self.m(container)), None)
+            cache[key] = [] if wrapper is None else list(wrapper.iterchildren(self.m(klasse)))
         return list(cache[key])
 
 
@@ -237,7 +247,9 @@ def _start_or_stop(ctx: HistoryContext) -> list[tuple[etree._Element, Levering]]
 def check_tr056(ctx: HistoryContext) -> Iterator[Hit]:
     """Een afzender geeft elk bericht van een berichtsoort een eigen Identificatie; een tweede, ander
     bericht met dezelfde Identificatie wordt afgekeurd (het eerste blijft gelden)."""
-    ident = (ctx.header.findtext(f"{ctx.m('BerichtIdentificatie')}/{ctx.b('Identificatie')}") or "").strip()
+    ident_parent = next(ctx.header.iterchildren(ctx.m("BerichtIdentificatie")), None)
+    ident_el = None if ident_parent is None else next(ident_parent.iterchildren(ctx.b("Identificatie")), None)
+    ident = "" if ident_el is None else (ident_el.text or "").strip()
     code = ctx.header_text("BerichtCode")
     if ctx.history.identificatie_seen(ctx.message.standaard, ctx.afzender, code, ident, ctx.sha256):
         yield hit(ctx.header)
