@@ -11,7 +11,6 @@ strings as written (docs/afwijkingen.md (part 2) lists where that changes a verd
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date
 from lxml import etree
 
 from validators.engine import Hit, RuleContext, hit
@@ -20,12 +19,11 @@ from validators.rules._helpers import Interval, as_date, as_int, cached, duplica
 __all__ = [
     "Interval", "as_date", "as_int", "cached", "duplicate_groups", "overlapping_pairs",  # from _helpers
     "dagtekening_element", "filled", "first_in_document_order", "hit_at", "kids", "not_after_dagtekening",
-    "open_or_after_2020", "raw", "value",
+    "raw", "value",
 ]
 
 Element = etree._Element
 
-END_OF_2020 = date(2020, 12, 31)  # an end date on or before this day exempts a request from CD095/CS343
 VERWIJZER_MET_ZORGVERLENERCODE = frozenset({"02", "03", "04", "05"})  # huisarts, jeugdarts, GI, medisch specialist
 # iWmo hulpmiddelen and woonvoorzieningen (WMO020 11-14) may overlap in one request (TR386); iJw has no such codes.
 OVERLAP_TOEGESTAAN = {"ijw": frozenset(), "iwmo": frozenset({"11", "12", "13", "14"})}
@@ -46,14 +44,6 @@ def filled(el: Element | None) -> bool:
 def raw(el: Element | None) -> str | None:
     """An xs:string as the schema sees it (whitespace kept); None when absent."""
     return None if el is None else (el.text or "")
-
-
-def open_or_after_2020(end: Element | None) -> bool:
-    """No end date, or one after 2020-12-31: the condition of CD095 and CS343."""
-    if end is None:
-        return True
-    d = as_date(end)
-    return d is not None and d > END_OF_2020
 
 
 def kids(parent: Element | None) -> dict[str, Element]:

@@ -24,6 +24,7 @@ from validators.rules._helpers import (
     overlapping_pairs,
     value,
 )
+from validators.rules import omvang
 from validators.rules.common import tr134_hits
 
 Element = etree._Element
@@ -32,8 +33,6 @@ B301 = ("301",)
 TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"
 CONTACT = "/Bericht/Client/Contactgegevens/Contact"
 
-# Einddatum on or before this day exempts a product from CD080 and CS338 (older allocations).
-END_OF_2020 = date(2020, 12, 31)
 IWMO_HULPMIDDEL_CATEGORIES = frozenset({"11", "12", "13", "14"})  # iWmo categories that may overlap (TR302)
 
 
@@ -139,13 +138,6 @@ def _first_children(parent: Element | None) -> dict[str, Element]:
         for c in parent:
             kids.setdefault(c.tag, c)
     return kids
-
-
-def _open_or_after_2020(p: Product) -> bool:
-    if p.einde is None:
-        return True
-    d = as_date(p.einde)
-    return d is not None and d > END_OF_2020
 
 
 def rule301(
@@ -279,9 +271,10 @@ def tr134(ctx: RuleContext) -> Iterator[Hit]:
 
 # --- ToegewezenProduct: Omvang, Budget, Einddatum ---------------------------------------------------
 
+# The checks are shared with the other message (validators/rules/omvang.py); codes and texts are this message's.
 
-@rule301(
-    "CD041",
+omvang.register(
+    "omvang_bij_code", products, rule301, "CD041",
     "Een toegewezen product met Product/Code moet een Omvang hebben.",
     (f"{TP}/Product/Code", f"{TP}/Omvang"),
     "Bij een specifiek product (categorie en code) hoort een omvang: hoeveel eenheden per periode "
@@ -289,40 +282,25 @@ def tr134(ctx: RuleContext) -> Iterator[Hit]:
     voorbeeld_fout="regels/CD041-fout.xml",
     voorbeeld_goed="regels/CD041-goed.xml",
 )
-def cd041(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if filled(p.code) and p.omvang is None:
-            yield hit(p.code)
 
-
-@rule301(
-    "CD075",
+omvang.register(
+    "einde_bij_budget", products, rule301, "CD075",
     "Bij een Budget is een Einddatum verplicht.",
     (f"{TP}/Budget", f"{TP}/Einddatum"),
     "Een budget geldt voor een afgebakende periode; een toewijzing met Budget moet daarom een "
     "Einddatum hebben.",
 )
-def cd075(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if filled(p.budget) and not filled(p.einde):
-            yield hit(p.budget)
 
-
-@rule301(
-    "CD076",
+omvang.register(
+    "einde_bij_per_week", products, rule301, "CD076",
     "Bij Frequentie 2 (per week) is een Einddatum verplicht.",
     (f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
     "Een omvang per week zonder einddatum is onbegrensd. Bij Frequentie 2 moet het toegewezen "
     "product daarom een Einddatum hebben.",
 )
-def cd076(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if value(p.frequentie) == "2" and not filled(p.einde):
-            yield hit(p.frequentie)
 
-
-@rule301(
-    "CD077",
+omvang.register(
+    "geen_omvang_bij_budget", products, rule301, "CD077",
     "Omvang en Budget sluiten elkaar uit: bij een Budget geen Omvang.",
     (f"{TP}/Omvang", f"{TP}/Budget"),
     "Een toewijzing wordt uitgedrukt in een omvang (volume per periode) of in een budget (bedrag), "
@@ -331,68 +309,40 @@ def cd076(ctx: RuleContext) -> Iterator[Hit]:
     voorbeeld_fout="regels/CD077-fout.xml",
     voorbeeld_goed="regels/CD077-goed.xml",
 )
-def cd077(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if filled(p.budget) and p.omvang is not None:
-            yield hit(p.omvang, p.budget)
 
-
-@rule301(
-    "CD078",
+omvang.register(
+    "geen_budget_bij_omvang", products, rule301, "CD078",
     "Omvang en Budget sluiten elkaar uit: bij een Omvang geen Budget.",
     (f"{TP}/Omvang", f"{TP}/Budget"),
     "Een toewijzing wordt uitgedrukt in een omvang of in een budget, nooit in beide. Deze regel is "
     "de tegenhanger van CD077, gezien vanuit de Omvang.",
 )
-def cd078(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if p.omvang is not None and p.budget is not None:
-            yield hit(p.omvang, p.budget)
 
-
-@rule301(
-    "CD079",
+omvang.register(
+    "product_zonder_budget", products, rule301, "CD079",
     "Zonder Budget is Product verplicht.",
     (TP, f"{TP}/Product", f"{TP}/Budget"),
     "Alleen een generieke toewijzing (een budget zonder product) mag het Product weglaten. Zonder "
     "Budget moet het toegewezen product een Product met ten minste een categorie hebben.",
 )
-def cd079(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if not filled(p.budget) and p.product is None:
-            yield hit(p.el)
 
-
-@rule301(
-    "CD080",
+omvang.register(
+    "geen_omvang_zonder_code", products, rule301, "CD080",
     "Zonder Product/Code geen Omvang, tenzij de Einddatum op of vóór 31-12-2020 ligt.",
     (f"{TP}/Omvang", f"{TP}/Product/Code", f"{TP}/Einddatum"),
     "Een aspecifieke toewijzing (alleen een categorie) of generieke toewijzing krijgt geen Omvang: "
     "een volume zegt niets zonder productcode. Toewijzingen die uiterlijk 31 december 2020 "
     "eindigden vallen hier buiten. De melding wijst de Einddatum aan als die er is.",
 )
-def cd080(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if p.omvang is not None and not filled(p.code) and _open_or_after_2020(p):
-            yield hit(p.einde, p.omvang)
 
-
-@rule301(
-    "CS338",
+omvang.register(
+    "frequentie_bij_eenheid", products, rule301, "CS338",
     "Bij Eenheid 14, 16, 83 of 84 moet Frequentie 2, 4 of 6 zijn.",
     (f"{TP}/Omvang/Eenheid", f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
     "Etmalen, dagdelen, euro's en stuks (inspanning) worden per week, per maand of voor de hele "
     "looptijd toegewezen, niet per dag. Toewijzingen die uiterlijk 31 december 2020 eindigden vallen "
     "hier buiten. De melding wijst de Einddatum aan als die er is.",
 )
-def cs338(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if (
-            value(p.eenheid) in ("14", "16", "83", "84")
-            and value(p.frequentie) not in ("2", "4", "6")
-            and _open_or_after_2020(p)
-        ):
-            yield hit(p.einde, p.eenheid)
 
 
 # --- ToegewezenProduct: RedenWijziging --------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
+from validators.rules import omvang
 from validators.rules._shared_305_315 import (
     OVERLAP_TOEGESTAAN,
     VERWIJZER_MET_ZORGVERLENERCODE,
@@ -26,7 +27,6 @@ from validators.rules._shared_305_315 import (
     hit_at,
     kids,
     not_after_dagtekening,
-    open_or_after_2020,
     overlapping_pairs,
     raw,
     value,
@@ -103,116 +103,74 @@ def rule315(
 
 # --- Omvang, Budget, Product ------------------------------------------------------------------------
 
+# The checks are shared with the other message (validators/rules/omvang.py); codes and texts are this message's.
 
-@rule315(
-    "CD041",
+omvang.register(
+    "omvang_bij_code", aanvragen, rule315, "CD041",
     "Een aangevraagd product met Product/Code moet een Omvang hebben.",
     (f"{AP}/Product/Code", f"{AP}/Omvang"),
     "Wie een specifiek product aanvraagt (categorie én code), geeft ook aan hoeveel: Volume, Eenheid "
     "en Frequentie in Omvang. Zonder Omvang weet de gemeente niet wat er gevraagd wordt.",
 )
-def cd041(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if filled(a.code) and a.omvang is None:
-            yield hit_at(a.code)
 
-
-@rule315(
-    "CD075",
+omvang.register(
+    "einde_bij_budget", aanvragen, rule315, "CD075",
     "Een aangevraagd product met Budget moet een ToewijzingEinddatum hebben.",
     (f"{AP}/Budget", f"{AP}/ToewijzingEinddatum"),
     "Een budget is een bedrag voor een afgebakende periode. Wie een Budget vraagt, geeft daarom "
     "ook de ToewijzingEinddatum op.",
 )
-def cd075(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if filled(a.budget) and not filled(a.einde):
-            yield hit_at(a.budget, a.einde)
 
-
-@rule315(
-    "CD076",
+omvang.register(
+    "einde_bij_per_week", aanvragen, rule315, "CD076",
     "Bij Frequentie 2 (per week) is een ToewijzingEinddatum verplicht.",
     (f"{AP}/Omvang/Frequentie", f"{AP}/ToewijzingEinddatum"),
     "Een omvang per week loopt door tot er een einde is; zonder ToewijzingEinddatum is de totale "
     "omvang onbegrensd. Een aanvraag met Frequentie 2 noemt daarom altijd een einddatum.",
 )
-def cd076(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if value(a.frequentie) == "2" and not filled(a.einde):
-            yield hit_at(a.frequentie, a.einde)
 
-
-@rule315(
-    "CD077",
+omvang.register(
+    "geen_omvang_bij_budget", aanvragen, rule315, "CD077",
     "Een aangevraagd product heeft Budget of Omvang, niet allebei (Budget gevuld, Omvang aanwezig).",
     (f"{AP}/Budget", f"{AP}/Omvang"),
     "Een aanvraag drukt de gevraagde hoeveelheid uit in een bedrag (Budget) of in eenheden (Omvang), "
     "nooit in beide tegelijk. Deze regel kijkt vanuit het Budget; CD078 vanuit de Omvang. De "
     "melding wijst de Omvang aan, zoals de officiële XSLT.",
 )
-def cd077(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if filled(a.budget) and a.omvang is not None:
-            yield hit_at(a.budget, a.omvang)
 
-
-@rule315(
-    "CD078",
+omvang.register(
+    "geen_budget_bij_omvang", aanvragen, rule315, "CD078",
     "Een aangevraagd product heeft Omvang of Budget, niet allebei (Omvang aanwezig, Budget aanwezig).",
     (f"{AP}/Omvang", f"{AP}/Budget"),
     "Tegenhanger van CD077, bekeken vanuit de Omvang: is er een Omvang, dan hoort er geen Budget bij. "
     "Beide regels slaan dus tegelijk aan.",
 )
-def cd078(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if a.omvang is not None and a.budget is not None:
-            yield hit_at(a.omvang, a.budget)
 
-
-@rule315(
-    "CD079",
+omvang.register(
+    "product_zonder_budget", aanvragen, rule315, "CD079",
     "Een aangevraagd product zonder Budget moet een Product hebben.",
     (AP, f"{AP}/Product", f"{AP}/Budget"),
     "Zonder product (categorie) is een aanvraag alleen zinvol als een generiek budget: wie geen "
     "Budget vraagt, noemt het Product. De melding wijst het hele AangevraagdProduct aan.",
 )
-def cd079(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if not filled(a.budget) and a.product is None:
-            yield hit_at(a.el, a.budget, a.product)
 
-
-@rule315(
-    "CD095",
+omvang.register(
+    "geen_omvang_zonder_code", aanvragen, rule315, "CD095",
     "Zonder Product/Code geen Omvang, tenzij de ToewijzingEinddatum uiterlijk 31-12-2020 is.",
     (f"{AP}/Omvang", f"{AP}/Product/Code", f"{AP}/ToewijzingEinddatum"),
     "Een aspecifieke of generieke aanvraag (zonder productcode) vraagt een budget of alleen een "
     "categorie, geen aantal eenheden. Alleen aanvragen die vóór 2021 eindigen vallen nog onder de "
     "oude afspraak. Staat er een ToewijzingEinddatum, dan wijst de melding die aan, anders de Omvang.",
 )
-def cd095(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if a.omvang is not None and not filled(a.code) and open_or_after_2020(a.einde):
-            yield hit_at(a.omvang, a.code, a.einde)
 
-
-@rule315(
-    "CS343",
+omvang.register(
+    "frequentie_bij_eenheid", aanvragen, rule315, "CS343",
     "Bij Eenheid 14, 16, 83 of 84 moet de Frequentie 2, 4 of 6 zijn (einddatum leeg of na 2020).",
     (f"{AP}/Omvang/Eenheid", f"{AP}/Omvang/Frequentie", f"{AP}/ToewijzingEinddatum"),
     "Etmalen, dagdelen, euro's en stuks (inspanning) worden per week, per maand of als totaal over "
     "de periode gevraagd, niet per dag. Aanvragen die uiterlijk 31-12-2020 eindigen zijn "
     "uitgezonderd. Staat er een ToewijzingEinddatum, dan wijst de melding die aan, anders de Eenheid.",
 )
-def cs343(ctx: RuleContext) -> Iterator[Hit]:
-    for a in aanvragen(ctx):
-        if (
-            value(a.eenheid) in ("14", "16", "83", "84")
-            and value(a.frequentie) not in ("2", "4", "6")
-            and open_or_after_2020(a.einde)
-        ):
-            yield hit_at(a.eenheid, a.frequentie, a.einde)
 
 
 # --- Beschikking, periode, Verwijzer ---------------------------------------------------------------
