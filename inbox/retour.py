@@ -11,9 +11,8 @@ from datetime import date
 
 from berichten.findings import Finding
 from berichten.release import RETOUR_VAN
-from berichten.retour import build_retour as _build
 from validators.pipeline import ValidationResult
-from validators.retour import kan_retour, retour_identificatie
+from validators.retour import kan_retour, retour_voor
 
 
 def retour_nummer(result: ValidationResult) -> str | None:
@@ -24,10 +23,4 @@ def retour_nummer(result: ValidationResult) -> str | None:
 
 
 def build_retour(result: ValidationResult, findings: list[Finding], dagtekening: date) -> bytes | None:
-    return _build(
-        result.document.root,
-        result.message,
-        findings,
-        identificatie_retour=retour_identificatie(result.document.raw, dagtekening),
-        dagtekening_retour=dagtekening,
-    )
+    return retour_voor(result, findings=findings, dagtekening_retour=dagtekening)

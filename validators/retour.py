@@ -43,6 +43,7 @@ def kan_retour(result: ValidationResult) -> bool:
 def retour_voor(
     result: ValidationResult,
     *,
+    findings: list[Finding] | None = None,
     extra_findings: list[Finding] | None = None,
     identificatie_retour: str | None = None,
     dagtekening_retour: date | None = None,
@@ -51,8 +52,9 @@ def retour_voor(
 ) -> bytes | None:
     """The retour of a validated message, or None when level 1 failed (no retour is due).
 
-    ``extra_findings`` adds findings of later levels (3: history, 4: external sources) that were
-    not part of the validation run. Raises KeyError for a message that gets no retour we can build
+    ``findings`` replaces the validation run's findings (the inbox answers from the stored ones, so
+    a redo after a crash writes the same retour); ``extra_findings`` adds findings of later levels
+    (3: history, 4: external sources) that were not part of the validation run. Raises KeyError for a message that gets no retour we can build
     (a retour message itself, or 317/319).
     """
     if not result.level1_passed or result.document.root is None or result.message is None:
@@ -62,7 +64,7 @@ def retour_voor(
     return build_retour(
         result.document.root,
         result.message,
-        list(result.findings) + list(extra_findings or ()),
+        list(result.findings if findings is None else findings) + list(extra_findings or ()),
         identificatie_retour=identificatie_retour or retour_identificatie(result.document.raw, dagtekening),
         dagtekening_retour=dagtekening,
         xslt_versie=xslt_versie,
