@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import sys
 from contextlib import contextmanager
 from collections.abc import Iterator
@@ -32,22 +33,21 @@ _STANDAARD_NAAM = {"ijw": "iJw", "iwmo": "iWmo"}
 
 
 class InputPaths:
-    """Expands the PATH arguments: files as given, folders searched for *.xml in sorted order."""
+    """The PATH arguments as files (``berichten.files``); a missing path is reported and remembered."""
 
     def __init__(self, paths: tuple[str, ...]) -> None:
         self.paths = paths
         self.missing: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
-        for given in self.paths:
-            path = Path(given)
-            if path.is_dir():
-                yield from (str(p) for p in sorted(path.rglob("*.xml")) if p.is_file())
-            elif path.is_file():
-                yield given
+        from berichten.files import xml_files
+
+        for file in xml_files(self.paths):
+            if os.path.exists(file):
+                yield file
             else:
-                self.missing.append(given)
-                click.echo(f"berichten: {given}: bestand of map bestaat niet", err=True)
+                self.missing.append(file)
+                click.echo(f"berichten: {file}: bestand of map bestaat niet", err=True)
 
 
 def input_options(func):

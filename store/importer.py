@@ -33,6 +33,7 @@ from store.migrate import upgrade
 from store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
 from store.pending import PendingHistory
 from store.validate import add_history_findings, verdict
+from berichten.files import xml_files
 from store.write import write_berichten, write_rows
 from validators.pipeline import ValidationResult, Validator
 
@@ -70,13 +71,8 @@ class ImportSummary:
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for *.xml, in sorted order."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from (p for p in sorted(path.rglob("*.xml")) if p.is_file())
-        else:
-            yield path
+    """Files as given; folders searched recursively for *.xml, in sorted order (``berichten.files``)."""
+    return (Path(name) for name in xml_files(paths))
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:

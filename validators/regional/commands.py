@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from berichten.files import missing, xml_files
+
 from validators.regional.errors import RegionalInputError
 from validators.regional.outcome import (
     AKKOORD, MET_WAARSCHUWING, NIET_AKKOORD, NIET_VAN_TOEPASSING, VERDICTS, ProductVerdict,
@@ -35,16 +37,11 @@ def _fail(lines: list[str]) -> None:
 
 
 def _expand(paths: tuple[str, ...]) -> Iterator[str]:
-    """Files as given, folders searched for *.xml in sorted order; a missing path is a usage error."""
-    missing = [p for p in paths if not Path(p).exists()]
-    if missing:
-        _fail([f"{p}: bestand of map bestaat niet" for p in missing])
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from (str(p) for p in sorted(path.rglob("*.xml")) if p.is_file())
-        else:
-            yield given
+    """The files to check (``berichten.files``); a missing path is a usage error."""
+    absent = missing(paths)
+    if absent:
+        _fail([f"{p}: bestand of map bestaat niet" for p in absent])
+    return xml_files(paths)
 
 
 @click.command("check")
