@@ -26,23 +26,7 @@ sys.path.insert(0, str(PROJECT))
 from inbox.worker import Worker, WorkerOptions  # noqa: E402
 from store.importer import import_paths  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.testing import build  # noqa: E402
-
-
-def elfproef_bsns():
-    n = 100000000
-    while True:
-        digits = str(n)
-        if sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1))) % 11 == 0:
-            yield digits
-        n += 1
-
-
-def write_messages(folder: Path, n: int) -> None:
-    bsns = elfproef_bsns()
-    for i in range(n):
-        data = build("ijw", "301", [{"ToewijzingNummer": str(100000 + i)}], identificatie=f"I{i:011d}", bsn=next(bsns))
-        (folder / f"{i:07d}.xml").write_bytes(data.replace(b"\n", b"\r\n"))
+from store.testing import write_301s  # noqa: E402
 
 
 def main() -> None:
@@ -56,7 +40,7 @@ def main() -> None:
         tmp = Path(tmp)
         source, box = tmp / "bron", tmp / "inbox"
         source.mkdir()
-        write_messages(source, args.n)
+        write_301s(source, args.n, prefix="I")
         shutil.copytree(source, box)
         worker_db, import_db = f"sqlite:///{tmp / 'worker.db'}", f"sqlite:///{tmp / 'import.db'}"
         upgrade(worker_db)

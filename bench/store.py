@@ -21,7 +21,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from store.importer import import_paths  # noqa: E402
-from store.testing import PG_URL, build, postgres_schema_url, postgres_unavailable  # noqa: E402
+from store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s  # noqa: E402
 from validators.pipeline import Validator  # noqa: E402
 
 
@@ -29,23 +29,6 @@ def rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         pages = int(fh.read().split()[1])
     return pages * 4096 / 1e6
-
-
-def elfproef_bsns():
-    n = 100000000
-    while True:
-        digits = str(n)
-        if sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1))) % 11 == 0:
-            yield digits
-        n += 1
-
-
-def write_messages(folder: Path, n: int) -> None:
-    bsns = elfproef_bsns()
-    for i in range(n):
-        data = build("ijw", "301", [{"ToewijzingNummer": str(100000 + i)}], identificatie=f"B{i:011d}", bsn=next(bsns))
-        (folder / f"{i // 1000:04d}").mkdir(exist_ok=True)
-        (folder / f"{i // 1000:04d}" / f"{i:07d}.xml").write_bytes(data.replace(b"\n", b"\r\n"))
 
 
 def validate_only(folder: Path) -> tuple[int, float]:
@@ -83,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         folder = Path(tmp) / "berichten"
         folder.mkdir()
-        write_messages(folder, args.n)
+        write_301s(folder, args.n, per_folder=1000)
         empty = Path(tmp) / "leeg"
         empty.mkdir()
         # Baseline: the faster of two validate-only runs, so a busy moment cannot flatter the ratio.

@@ -1,6 +1,6 @@
 """Test support: throw-away databases and messages built from the fixtures in fixtures/store/.
 
-Test modules import the ``store_url`` fixture from here (``from store.testing import store_url``):
+The ``store_url`` fixture (tests/conftest.py loads this module as a pytest plugin):
 it yields the URL of an empty, migrated database, once per backend - a SQLite file under
 ``tmp_path`` and a fresh schema on the PostgreSQL server at ``BERICHTEN_TEST_PG`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``), dropped afterwards. The PostgreSQL case is
@@ -209,3 +209,23 @@ def build(
         container.append(product)
     container.remove(original)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+def fake_bsns(start: int = 100_000_000) -> Iterator[str]:
+    """Nine-digit numbers from ``start`` on that pass the 11-proef: fake BSNs for tests and benches."""
+    from validators.rules.common import elfproef
+
+    return (digits for digits in map(str, itertools.count(start)) if elfproef(digits))
+
+
+def write_301s(folder: Path, n: int, *, per_folder: int | None = None, prefix: str = "B") -> None:
+    """``n`` distinct 301s (own client, ToewijzingNummer and Identificatie each), CRLF, as files.
+
+    With ``per_folder`` they are spread over numbered subfolders, as an archive would be.
+    """
+    bsns = fake_bsns()
+    for i in range(n):
+        data = build("ijw", "301", [{"ToewijzingNummer": str(100000 + i)}], identificatie=f"{prefix}{i:011d}", bsn=next(bsns))
+        target = folder / f"{i // per_folder:04d}" if per_folder else folder
+        target.mkdir(exist_ok=True)
+        (target / f"{i:07d}.xml").write_bytes(data.replace(b"\n", b"\r\n"))

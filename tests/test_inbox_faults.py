@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 
 from inbox.layout import REPORT_JSON, REPORT_TXT, split_name, wanted
 from store.migrate import upgrade
-from store.testing import build
+from store.testing import build, fake_bsns
 from validators.pipeline import Validator
 from validators.retour import kan_retour
 
@@ -36,18 +36,9 @@ BATCH = 20  # files per drop, one drop every 0.2 s: the drops span the kills
 SETTLE = 0.3  # longer than the pause of the slow writers below, so half files are never taken
 
 
-def bsns():
-    n = 100000000
-    while True:
-        digits = str(n)
-        if sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1))) % 11 == 0:
-            yield digits
-        n += 1
-
-
 def make_inputs(rng: random.Random) -> tuple[list[tuple[str, bytes]], set[str]]:
     """(name, bytes) in drop order, and every BSN used."""
-    good = bsns()
+    good = fake_bsns()
     used: set[str] = set()
     files: list[tuple[str, bytes]] = []
 
