@@ -11,12 +11,14 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from lxml import etree
 
 from berichten.findings import Finding, Severity
+from berichten.header import Header, read_header
 from berichten.release import MessageType, NamespaceMatch, match_namespace
 from berichten.xpath import element_path
 
@@ -69,6 +71,11 @@ class Document:
     @property
     def message(self) -> MessageType | None:
         return self.namespace.message if self.namespace else None
+
+    @cached_property
+    def header(self) -> Header:
+        """Header fields and the client's Bsn, read once (``berichten.header``); empty without a tree."""
+        return read_header(self.root)
 
 
 class _ParserPool(threading.local):

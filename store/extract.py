@@ -1,19 +1,19 @@
 """Map a validated message (its lxml tree) to the business rows of the store, in one pass.
 
 Elements are found by local name: the message passed its XSD, so names are unambiguous and the
-prefixes a sender chose do not matter. ``header_fields`` also works on XSD-invalid trees (best
-effort), because rejected messages are stored with what can be read of their header.
+prefixes a sender chose do not matter. The header comes from ``Document.header`` (read once per
+message, also of XSD-invalid trees, because rejected messages are stored with what it says).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, time
 
 from lxml import etree
 from sqlalchemy import Table
 
+from berichten.header import Header, read_header
 from berichten.release import RETOUR_VAN, MessageType, get_release
 from berichten.xpath import element_path
 from store.models import Retour, Start, Stop, Toewijzing, Verzoek
@@ -86,35 +86,13 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
-class HeaderFields:
-    berichtcode: str | None = None
-    afzender: str | None = None
-    ontvanger: str | None = None
-    identificatie: str | None = None
-    dagtekening: date | None = None
-
-
-def header_fields(root: etree._Element | None) -> HeaderFields:
-    header = root.find("{*}Header") if root is not None else None
-    if header is None:
-        return HeaderFields()
-    f = _fields(header)  # one pass over the header instead of a findtext per field
-    return HeaderFields(
-        berichtcode=f.get("BerichtCode"),
-        afzender=f.get("Afzender"),
-        ontvanger=f.get("Ontvanger"),
-        identificatie=f.get("BerichtIdentificatie/Identificatie"),
-        dagtekening=_date(f.get("BerichtIdentificatie/Dagtekening")),
-    )
-
-
 def extract_records(
-    root: etree._Element, message: MessageType, pseudonym: Pseudonym, head: HeaderFields | None = None
+    root: etree._Element, message: MessageType, pseudonym: Pseudonym, head: Header | None = None
 ) -> list[Record]:
-    """The rows an accepted message adds (without ``bericht_id``, which the importer sets)."""
-    head = head or header_fields(root)
-    client = root.find("{*}Client")
+    """The rows an accepted message adds (without ``bericht_id``, which the importer sets).
+
+    ``head``: the message's ``Document.header`` (read from ``root`` when not given)."""
+    head = head or read_header(root)
     common = {
         "standaard": message.standaard,
         "afzender": head.afzender,
@@ -122,14 +100,16 @@ def extract_records(
         "dagtekening": head.dagtekening,
     }
     if message.is_retour:
-        return _retouren(root, message)
+        return _retouren(root, message, head)
+    client = next(root.iterchildren(f"{{{message.namespace}}}Client"), None)
     if client is None:
         return []
-    common["client"] = pseudonym(_text(client, "Bsn"))
+    common["client"] = pseudonym(head.bsn)
+    ns = message.namespace
     if message.nummer == "301":
-        return [_toewijzing(_fields(p), common) for p in client.iterfind("{*}ToegewezenProducten/{*}ToegewezenProduct")]
+        return [_toewijzing(_fields(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
     if message.nummer == "305":
-        return [(START, {**_levering(_fields(p)), **common}) for p in client.iterfind("{*}StartProducten/{*}StartProduct")]
+        return [(START, {**_levering(_fields(p)), **common}) for p in _classes(client, ns, "StartProducten", "StartProduct")]
     if message.nummer == "307":
         return [
             (STOP, {
@@ -138,11 +118,16 @@ def extract_records(
                 "reden_beeindiging": f.get("RedenBeeindiging"),
                 "einddatum": _date(f.get("Einddatum")),
             })
-            for f in map(_fields, client.iterfind("{*}StopProducten/{*}StopProduct"))
+            for f in map(_fields, _classes(client, ns, "StopProducten", "StopProduct"))
         ]
     if message.nummer == "315":
-        return [_verzoek(_fields(p), common) for p in client.iterfind("{*}AangevraagdeProducten/{*}AangevraagdProduct")]
+        return [_verzoek(_fields(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
     return []
+
+
+def _classes(client: etree._Element, ns: str, container: str, klasse: str) -> list[etree._Element]:
+    """The ``klasse`` elements in the client's ``container`` (iterchildren: no ElementPath per call)."""
+    return [el for wrapper in client.iterchildren(f"{{{ns}}}{container}") for el in wrapper.iterchildren(f"{{{ns}}}{klasse}")]
 
 
 def _toewijzing(f: dict, common: dict) -> Record:
@@ -192,8 +177,7 @@ def _verzoek(f: dict, common: dict) -> Record:
     )
 
 
-def _retouren(root: etree._Element, message: MessageType) -> list[Record]:
-    head = header_fields(root)
+def _retouren(root: etree._Element, message: MessageType, head: Header) -> list[Record]:
     header = root.find("{*}Header")
     heen = _HEEN_VAN.get(message.nummer)
     heen_code = get_release(message.standaard, message.release).berichtcodes.get(heen) if heen else None

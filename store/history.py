@@ -6,6 +6,8 @@ in the same (uncommitted) batch count as history too. SQLAlchemy Core keeps this
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import BigInteger, Connection, String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -61,11 +63,14 @@ _TOEWIJZINGEN = (
 )
 
 
-def _leveringen_query(c, stop: bool):
+def _levering_columns(c, stop: bool) -> list:
+    """The columns of a ``Levering``, in its field order."""
     columns = [c.toewijzing_nummer, c.categorie, c.code, c.begindatum, c.status_aanlevering]
-    if stop:
-        columns += [c.reden_beeindiging, c.einddatum]
-    return select(*columns).where(
+    return columns + [c.reden_beeindiging, c.einddatum] if stop else columns
+
+
+def _leveringen_query(c, stop: bool):
+    return select(*_levering_columns(c, stop)).where(
         c.standaard == bindparam("standaard"),
         c.afzender == bindparam("aanbieder"),
         c.ontvanger == bindparam("gemeente"),
@@ -75,6 +80,13 @@ def _leveringen_query(c, stop: bool):
 
 
 _STARTS, _STOPS = _leveringen_query(SA, False), _leveringen_query(SO, True)
+
+
+def _leveringen_by_nummer_query(c, stop: bool, pg: bool):
+    key = [c.standaard, c.afzender, c.ontvanger, c.client]
+    return select(*key, *_levering_columns(c, stop)).where(in_values(c.toewijzing_nummer, "nummers", pg)).order_by(c.id)
+
+
 _VERZOEKEN = select(V.ontvanger, V.client, V.referentie_aanbieder).where(
     V.standaard == bindparam("standaard"), V.afzender == bindparam("aanbieder"), V.referentie_aanbieder == bindparam("referentie")
 )
@@ -96,6 +108,31 @@ _OPEN_VERZOEKEN = (
     .where(~_BEANTWOORD.exists())
     .order_by(V.id)
 )
+
+
+# The batch forms of the lookups above: one query for every key of an import batch.
+_LEVERINGEN_BY_NUMMER = {
+    (stop, pg): _leveringen_by_nummer_query(SO if stop else SA, stop, pg) for stop in (False, True) for pg in (False, True)
+}
+_VERZOEKEN_BY_REFERENTIE = {
+    pg: select(V.standaard, V.afzender, V.referentie_aanbieder, V.ontvanger, V.client)
+    .where(in_values(V.referentie_aanbieder, "referenties", pg))
+    .order_by(V.id)
+    for pg in (False, True)
+}
+_OPEN_VERZOEKEN_BY_CLIENT = {
+    pg: select(V.standaard, V.afzender, V.client, V.referentie_aanbieder)
+    .where(in_values(V.client, "clients", pg))
+    .where(~_BEANTWOORD.exists())
+    .order_by(V.id)
+    for pg in (False, True)
+}
+_BEANTWOORDE_REFERENTIES_BY_CLIENT = {
+    pg: select(T.standaard, T.ontvanger, T.client, T.referentie_aanbieder).where(
+        in_values(T.client, "clients", pg), T.referentie_aanbieder.is_not(None)
+    )
+    for pg in (False, True)
+}
 
 
 class StoreHistory:
@@ -122,19 +159,49 @@ class StoreHistory:
     def identificaties_seen(self, identificaties: set[str]) -> dict[tuple, set[str]]:
         """(standaard, afzender, berichtcode, identificatie) -> sha256 values, for these Identificaties."""
         seen: dict[tuple, set[str]] = {}
-        values = sorted(identificaties)
-        for i in range(0, len(values), 500):
-            for st, afz, code, ident, sha in self.connection.execute(_IDENTIFICATIES[self._pg], {"identificaties": values[i : i + 500]}):
-                seen.setdefault((st, afz, code, ident), set()).add(sha)
+        for st, afz, code, ident, sha in self._chunked(_IDENTIFICATIES[self._pg], "identificaties", identificaties):
+            seen.setdefault((st, afz, code, ident), set()).add(sha)
         return seen
 
     def toewijzingen_by_nummer(self, nummers: set[int]) -> dict[tuple, list[ToewijzingVersie]]:
         """(standaard, gemeente, ToewijzingNummer) -> versions in order of receipt, for these numbers."""
         found: dict[tuple, list[ToewijzingVersie]] = {}
-        values = sorted(nummers)
-        for i in range(0, len(values), 500):
-            for r in self.connection.execute(_TOEWIJZINGEN_BY_NUMMER[self._pg], {"nummers": values[i : i + 500]}):
-                found.setdefault((r.standaard, r.afzender, r.toewijzing_nummer), []).append(_versie(r))
+        for r in self._chunked(_TOEWIJZINGEN_BY_NUMMER[self._pg], "nummers", nummers):
+            found.setdefault((r.standaard, r.afzender, r.toewijzing_nummer), []).append(_versie(r))
+        return found
+
+    def _chunked(self, query, name: str, values: set) -> Iterator:
+        """Rows of ``query`` for ``values`` of its list parameter ``name``, 500 values per query."""
+        ordered = sorted(values)
+        for i in range(0, len(ordered), 500):
+            yield from self.connection.execute(query, {name: ordered[i : i + 500]})
+
+    def leveringen_by_nummer(self, nummers: set[int], stops: bool) -> dict[tuple, list[Levering]]:
+        """(standaard, aanbieder, gemeente, client, ToewijzingNummer) -> starts (or stops) in order of receipt."""
+        found: dict[tuple, list[Levering]] = {}
+        for row in self._chunked(_LEVERINGEN_BY_NUMMER[(stops, self._pg)], "nummers", nummers):
+            found.setdefault(tuple(row[:4]) + (row[4],), []).append(Levering(*row[4:]))
+        return found
+
+    def verzoeken_by_referentie(self, referenties: set[str]) -> dict[tuple, list[VerzoekRef]]:
+        """(standaard, aanbieder, ReferentieAanbieder) -> the stored requests with that reference."""
+        found: dict[tuple, list[VerzoekRef]] = {}
+        for st, aanbieder, referentie, gemeente, client in self._chunked(_VERZOEKEN_BY_REFERENTIE[self._pg], "referenties", referenties):
+            found.setdefault((st, aanbieder, referentie), []).append(VerzoekRef(gemeente=gemeente, client=client, referentie_aanbieder=referentie))
+        return found
+
+    def open_verzoeken_by_client(self, clients: set[str]) -> dict[tuple, list[str]]:
+        """(standaard, aanbieder, client) -> ReferentieAanbieder of the requests no 301 has answered."""
+        found: dict[tuple, list[str]] = {}
+        for st, aanbieder, client, referentie in self._chunked(_OPEN_VERZOEKEN_BY_CLIENT[self._pg], "clients", clients):
+            found.setdefault((st, aanbieder, client), []).append(referentie)
+        return found
+
+    def beantwoorde_referenties_by_client(self, clients: set[str]) -> dict[tuple, set[str]]:
+        """(standaard, aanbieder, client) -> ReferentieAanbieder values that 301s carried."""
+        found: dict[tuple, set[str]] = {}
+        for st, aanbieder, client, referentie in self._chunked(_BEANTWOORDE_REFERENTIES_BY_CLIENT[self._pg], "clients", clients):
+            found.setdefault((st, aanbieder, client), set()).add(referentie)
         return found
 
     def _leveringen(self, query, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Table, select
 
 from store.config import Pseudonymiser, database_url
 from store.db import make_engine
-from store.extract import HeaderFields, extract_records, header_fields
+from store.extract import Record, extract_records
 from store.history import StoreHistory, in_values
 from store.migrate import upgrade
 from store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
@@ -126,12 +126,12 @@ class Importer:
 
     def add(
         self, result: ValidationResult, source: str | None, summary: ImportSummary, sha256: str | None = None,
-        known: bool | None = None, head: HeaderFields | None = None,
+        known: bool | None = None, records: list[Record] | None = None,
     ) -> StoredMessage | None:
         """Check and keep one validated message; None when exactly these bytes are already stored.
 
         ``known``: whether the caller already found ``sha256`` stored (saves a query per message);
-        ``head``: ``header_fields(result.document.root)`` when the caller already has it.
+        ``records``: ``self.records(result)`` when the caller already made them (used only when stored).
         """
         raw = result.document.raw
         sha = sha256 or hashlib.sha256(raw).hexdigest()
@@ -143,7 +143,7 @@ class Importer:
         add_history_findings(result, self.history, sha)
         v = verdict(result)
         doc = result.document
-        head = head or header_fields(doc.root)
+        head = doc.header
         ns = doc.namespace
         status = STATUS_STORED if result.ok else STATUS_REJECTED
         findings = [f.to_dict() for f in result.findings]
@@ -173,7 +173,8 @@ class Importer:
         self._shas.add(sha)
         self.history.add_bericht(row)
         if status == STATUS_STORED and doc.message is not None and doc.root is not None:
-            records = extract_records(doc.root, doc.message, self.pseudonym, head)
+            if records is None:
+                records = self.records(result)
             self._records.extend((index, table, values) for table, values in records)
             self.history.add_records(records)
         summary.codes.update(f.code for f in result.findings)
@@ -182,6 +183,18 @@ class Importer:
         else:
             summary.rejected += 1
         return StoredMessage(status, v.niveau1, v.niveau2, v.niveau3, v.niveau4, findings)
+
+    def prepare(self, results: list[ValidationResult | None]) -> list[list[Record] | None]:
+        """Before ``add``-ing a batch: the rows of each message that reaches level 3 (None for the
+        others), and the level-3 lookups of all of them fetched from the database at once."""
+        records = [self.records(r) if r is not None and _reaches_level3(r) else None for r in results]
+        self.history.prefetch(_identificaties(results, records), (r for rows in records if rows for r in rows))
+        return records
+
+    def records(self, result: ValidationResult) -> list[Record]:
+        """The business rows of a message that passed levels 1-2 (stored only if level 3 passes too)."""
+        doc = result.document
+        return extract_records(doc.root, doc.message, self.pseudonym, doc.header)
 
     def flush(self) -> list[int]:
         """Write the batch (the caller commits); returns the new ``bericht`` ids in order of ``add``."""
@@ -238,18 +251,17 @@ def import_paths(
                 finally:
                     if written is not None:
                         written.result()  # the connection is ours again (re-raises what the writer raised)
-                heads = [None if r is None else header_fields(r.document.root) for r in results]
                 # Level 3 for the whole batch: the lookups fetched at once, then message by message.
-                importer.history.prefetch(*_lookup_keys(results, heads))
-                for (path, _), sha, result, head in zip(chunk, shas, results, heads):
+                records = importer.prepare(results)
+                for (path, _), sha, result, rows in zip(chunk, shas, results, records):
                     summary.files += 1
                     if result is None:  # the same bytes again: not validated again
                         summary.duplicates += 1
                     else:
-                        importer.add(result, str(path), summary, sha256=sha, known=False, head=head)
+                        importer.add(result, str(path), summary, sha256=sha, known=False, records=rows)
                     if progress:
                         progress(summary.files, total)
-                del results, heads
+                del results, records
             _write(importer, connection)
     finally:
         engine.dispose()
@@ -261,26 +273,19 @@ def _write(importer: Importer, connection: Connection) -> None:
     connection.commit()
 
 
-def _lookup_keys(
-    results: list[ValidationResult | None], heads: list[HeaderFields | None]
-) -> tuple[set[tuple], set[int]]:
-    """The Identificaties and ToewijzingNummers the level-3 rules will look up for these messages."""
-    identificaties: set[tuple] = set()
-    nummers: set[int] = set()
-    for result, head in zip(results, heads):
-        if result is None:
-            continue
-        message, root = result.document.message, result.document.root
-        if message is None or root is None or not result.level1_passed:
-            continue
-        identificaties.add((message.standaard, head.afzender, head.berichtcode, head.identificatie))
-        if message.nummer in ("301", "305", "307"):
-            for el in root.iter("{*}ToewijzingNummer"):
-                try:
-                    nummers.add(int(el.text))
-                except (TypeError, ValueError):
-                    continue
-    return identificaties, nummers
+def _reaches_level3(result: ValidationResult) -> bool:
+    """Levels 1 and 2 passed: the message will be checked at level 3 and, if that passes, stored."""
+    return result.ok and result.document.message is not None and result.document.root is not None
+
+
+def _identificaties(results: list[ValidationResult | None], records: list[list[Record] | None]) -> set[tuple]:
+    """(standaard, afzender, berichtcode, identificatie) of the messages that reach level 3 (TR056)."""
+    keys: set[tuple] = set()
+    for result, rows in zip(results, records):
+        if result is not None and rows is not None:
+            head = result.document.header
+            keys.add((result.document.message.standaard, head.afzender, head.berichtcode, head.identificatie))
+    return keys
 
 
 def _chunks(files: Iterator[Path], batch_size: int, summary: ImportSummary) -> Iterator[list[tuple[Path, bytes]]]:

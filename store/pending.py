@@ -10,6 +10,7 @@ matching rows of the batch, which always come later in receipt order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from store.extract import START, STOP, TOEWIJZING, VERZOEK, Record
 from store.history import StoreHistory
@@ -22,11 +23,20 @@ class PendingHistory:
         self.reset()
 
     def reset(self) -> None:
-        # Answers fetched for a whole batch at once (``prefetch``); None: ask the database per call.
-        self._seen_db: dict[tuple, set[str]] | None = None
-        self._toewijzingen_db: dict[tuple, list[ToewijzingVersie]] | None = None
-        self._nummers_db: set[int] = set()
+        # Answers fetched for a whole batch at once (``prefetch``), with the values they were fetched
+        # for; a value outside those sets is asked of the database per call.
+        self._seen_db: dict[tuple, set[str]] = {}
         self._idents_db: set[str] = set()
+        self._toewijzingen_db: dict[tuple, list[ToewijzingVersie]] = {}
+        self._nummers_db: set[int] = set()
+        self._starts_db: dict[tuple, list[Levering]] = {}
+        self._stops_db: dict[tuple, list[Levering]] = {}
+        self._levering_nummers_db: set[int] = set()
+        self._verzoeken_db: dict[tuple, list[VerzoekRef]] = {}
+        self._referenties_db: set[str] = set()
+        self._open_db: dict[tuple, list[str]] = {}
+        self._beantwoord_db: dict[tuple, set[str]] = {}
+        self._clients_db: set[str] = set()
         self._identificaties: set[tuple] = set()
         self._toewijzingen: dict[tuple, list[dict]] = defaultdict(list)
         self._beantwoord: dict[tuple, set[str]] = defaultdict(set)
@@ -37,16 +47,40 @@ class PendingHistory:
 
     # -- feeding the batch ------------------------------------------------------------------------
 
-    def prefetch(self, identificaties: set[tuple], nummers: set[int]) -> None:
-        """Fetch, in two queries, what TR056 and the allocation rules will ask for this batch.
+    def prefetch(self, identificaties: set[tuple], records: Iterable[Record]) -> None:
+        """Fetch at once what the level-3 rules will ask for this batch, one query per kind of lookup.
 
         ``identificaties``: (standaard, afzender, berichtcode, identificatie) of the batch's messages;
-        ``nummers``: every ToewijzingNummer in them. One query per message would cost a round trip each.
+        ``records``: the business rows of those messages, whose ToewijzingNummers, references and
+        clients are the keys of the rules' lookups. One query per message would cost a round trip each.
         """
+        toewijzing_nummers: set[int] = set()
+        levering_nummers: set[int] = set()
+        referenties: set[str] = set()
+        clients: set[str] = set()
+        for table, r in records:
+            if table is TOEWIJZING:
+                toewijzing_nummers.add(r["toewijzing_nummer"])
+                if r["referentie_aanbieder"]:
+                    referenties.add(r["referentie_aanbieder"])
+            elif (table is START or table is STOP) and r["toewijzing_nummer"] is not None:
+                toewijzing_nummers.add(r["toewijzing_nummer"])  # TR019 looks up the allocation
+                levering_nummers.add(r["toewijzing_nummer"])
+            elif table is VERZOEK:
+                referenties.add(r["referentie_aanbieder"])
+                clients.add(r["client"])
         self._idents_db = {key[3] for key in identificaties}
         self._seen_db = self.db.identificaties_seen(self._idents_db)
-        self._nummers_db = set(nummers)
-        self._toewijzingen_db = self.db.toewijzingen_by_nummer(self._nummers_db)
+        self._nummers_db = toewijzing_nummers
+        self._toewijzingen_db = self.db.toewijzingen_by_nummer(toewijzing_nummers)
+        self._levering_nummers_db = levering_nummers
+        self._starts_db = self.db.leveringen_by_nummer(levering_nummers, stops=False)
+        self._stops_db = self.db.leveringen_by_nummer(levering_nummers, stops=True)
+        self._referenties_db = referenties
+        self._verzoeken_db = self.db.verzoeken_by_referentie(referenties)
+        self._clients_db = clients
+        self._open_db = self.db.open_verzoeken_by_client(clients)
+        self._beantwoord_db = self.db.beantwoorde_referenties_by_client(clients)
 
     def add_bericht(self, row: dict) -> None:
         if row["niveau1"]:
@@ -77,7 +111,7 @@ class PendingHistory:
         key = (standaard, afzender, berichtcode, identificatie)
         if key in self._identificaties:
             return True
-        if self._seen_db is not None and identificatie in self._idents_db:
+        if identificatie in self._idents_db:
             return bool(self._seen_db.get(key, set()) - {exclude_sha256})
         return self.db.identificatie_seen(standaard, afzender, berichtcode, identificatie, exclude_sha256)
 
@@ -96,7 +130,7 @@ class PendingHistory:
             )
             for r in self._toewijzingen.get((standaard, gemeente, nummer), ())
         ]
-        if self._toewijzingen_db is not None and nummer in self._nummers_db:
+        if nummer in self._nummers_db:
             stored = self._toewijzingen_db.get((standaard, gemeente, nummer), [])
         else:
             stored = self.db.toewijzingen(standaard, gemeente, nummer)
@@ -115,24 +149,42 @@ class PendingHistory:
         )
 
     def starts(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
-        pending = self._starts.get((standaard, aanbieder, gemeente, client, nummer), ())
-        return self.db.starts(standaard, aanbieder, gemeente, client, nummer) + [self._levering(r) for r in pending]
+        key = (standaard, aanbieder, gemeente, client, nummer)
+        if nummer in self._levering_nummers_db:
+            stored = list(self._starts_db.get(key, ()))
+        else:
+            stored = self.db.starts(standaard, aanbieder, gemeente, client, nummer)
+        return stored + [self._levering(r) for r in self._starts.get(key, ())]
 
     def stops(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
-        pending = self._stops.get((standaard, aanbieder, gemeente, client, nummer), ())
-        return self.db.stops(standaard, aanbieder, gemeente, client, nummer) + [self._levering(r) for r in pending]
+        key = (standaard, aanbieder, gemeente, client, nummer)
+        if nummer in self._levering_nummers_db:
+            stored = list(self._stops_db.get(key, ()))
+        else:
+            stored = self.db.stops(standaard, aanbieder, gemeente, client, nummer)
+        return stored + [self._levering(r) for r in self._stops.get(key, ())]
 
     def verzoeken(self, standaard: str, aanbieder: str, referentie: str) -> list[VerzoekRef]:
         pending = [
             VerzoekRef(gemeente=r["ontvanger"], client=r["client"], referentie_aanbieder=r["referentie_aanbieder"])
             for r in self._verzoeken.get((standaard, aanbieder, referentie), ())
         ]
-        return self.db.verzoeken(standaard, aanbieder, referentie) + pending
+        if referentie in self._referenties_db:
+            stored = list(self._verzoeken_db.get((standaard, aanbieder, referentie), ()))
+        else:
+            stored = self.db.verzoeken(standaard, aanbieder, referentie)
+        return stored + pending
 
     def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]:
-        beantwoord = self._beantwoord.get((standaard, aanbieder, client), set())
-        open_in_db = [r for r in self.db.open_verzoeken(standaard, aanbieder, client) if r not in beantwoord]
-        pending = self._verzoeken_client.get((standaard, aanbieder, client), ())
+        key = (standaard, aanbieder, client)
+        prefetched = client in self._clients_db
+        beantwoord = self._beantwoord.get(key, set())
+        in_db = self._open_db.get(key, []) if prefetched else self.db.open_verzoeken(standaard, aanbieder, client)
+        open_in_db = [r for r in in_db if r not in beantwoord]
+        pending = self._verzoeken_client.get(key, ())
         if pending:
-            beantwoord = beantwoord | self.db.beantwoorde_referenties(standaard, aanbieder, client)
+            if prefetched:
+                beantwoord = beantwoord | self._beantwoord_db.get(key, set())
+            else:
+                beantwoord = beantwoord | self.db.beantwoorde_referenties(standaard, aanbieder, client)
         return open_in_db + [r for r in pending if r not in beantwoord]

@@ -52,7 +52,7 @@ def add_history_findings(result: ValidationResult, history: StoreHistory, sha256
         return result
     if _errors_at(result.findings, 2):
         return result
-    result.findings.extend(run_history(result.document.root, message, history, sha256))
+    result.findings.extend(run_history(result.document.root, message, history, sha256, result.document.header))
     return result
 
 

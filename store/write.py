@@ -10,6 +10,9 @@ SQLAlchemy's own bind processors per column (same stored values, less per-row ov
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
+
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Connection, Date, DateTime, Integer, LargeBinary, String, Table, Time, text,
 )
@@ -88,21 +91,39 @@ def write_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
     if connection.dialect.name != "postgresql":
         _sqlite_executemany(connection, table, columns, quoted, rows)
         return
+    values = _values(names)
     cursor = connection.connection.driver_connection.cursor()  # psycopg, same transaction
     try:
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT BINARY)') as copy:
             copy.set_types([_pg_type(c) for c in columns])
             for row in rows:
-                copy.write_row([row[n] for n in names])
+                copy.write_row(values(row))
     finally:
         cursor.close()
 
 
+def _values(names: list[str]) -> Callable[[dict], tuple]:
+    """A row's values in the order of ``names``, as a tuple (itemgetter: one C call per row)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda row: (row[name],)
+    return itemgetter(*names)
+
+
 def _sqlite_executemany(connection: Connection, table: Table, columns: list, quoted: str, rows: list[dict]) -> None:
     dialect = connection.dialect
-    # The processors SQLAlchemy itself applies (dates and times as ISO text, JSON, booleans).
-    processors = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns]
-    params = [tuple(row[n] if p is None else p(row[n]) for n, p in processors) for row in rows]
+    # The processors SQLAlchemy itself applies (dates and times as ISO text, JSON, booleans), on
+    # the columns that have one; the other values go to sqlite3 as they are.
+    processors = [
+        (i, p) for i, p in enumerate(c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns) if p is not None
+    ]
+    values = _values([c.name for c in columns])
+    params = []
+    for row in rows:
+        value = list(values(row))
+        for i, p in processors:
+            value[i] = p(value[i])
+        params.append(value)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(columns))})'
     cursor = connection.connection.driver_connection.cursor()
     try:

@@ -8,7 +8,7 @@ import pytest
 
 from berichten.xmlinput import read_document
 from store.config import Pseudonymiser
-from store.extract import RETOUR, START, STOP, TOEWIJZING, VERZOEK, extract_records, header_fields
+from store.extract import RETOUR, START, STOP, TOEWIJZING, VERZOEK, extract_records
 from store.testing import FIXTURES, build
 
 PSEUDONYM = Pseudonymiser("k")
@@ -54,7 +54,7 @@ def test_retour_codes_per_class(reference):
         "Header", "/Bericht/Header", "8848", "436")
 
 
-def test_header_fields_of_an_invalid_message():
+def test_header_of_an_invalid_message():
     doc = read_document(b"<x:Bericht xmlns:x='urn:x'><x:Header><x:Afzender> 0599 </x:Afzender></x:Header></x:Bericht>")
-    head = header_fields(doc.root)
+    head = doc.header
     assert head.afzender == "0599" and head.identificatie is None and head.dagtekening is None

@@ -7,13 +7,13 @@ import hmac
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Engine, event, select, text
 from sqlmodel import Session
 
 from store.db import make_engine
 from store.importer import import_paths
 from store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
-from store.testing import FIXTURES, build
+from store.testing import FIXTURES, build, fake_bsns
 from store.validate import HistoryValidator
 
 KEY = "test-sleutel"
@@ -236,3 +236,43 @@ def test_same_bytes_twice_in_one_batch_are_stored_once(store_url, tmp_path):
     summary = import_paths([tmp_path / "in"], store_url, pseudonym_key=KEY)
     assert (summary.files, summary.stored, summary.duplicates, summary.rejected) == (2, 1, 1, 0)
     assert counts(store_url)["verzoek"] == 1
+
+
+def _mixed_corpus(folder: Path, clients: range) -> None:
+    """Per client: an allocation, its start and stop, and a request, with own numbers and references."""
+    bsns = fake_bsns(100_000_000 + 1000 * clients.start)
+    for i in clients:
+        bsn, nummer = next(bsns), str(8000 + i)
+        write(folder, f"{i:03d}-1.xml", build("ijw", "301", [{"ToewijzingNummer": nummer}], bsn=bsn))
+        write(folder, f"{i:03d}-2.xml", build("ijw", "305", [{"ToewijzingNummer": nummer}], bsn=bsn))
+        write(folder, f"{i:03d}-3.xml", build("ijw", "307", [{"ToewijzingNummer": nummer}], bsn=bsn))
+        write(folder, f"{i:03d}-4.xml", build("ijw", "315", [{"ReferentieAanbieder": f"REF-{i}"}], bsn=bsn))
+
+
+def _selects_during_import(url: str, folder: Path) -> int:
+    selects = 0
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        nonlocal selects
+        selects += statement.lstrip().upper().startswith("SELECT")
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        summary = import_paths([folder], url, pseudonym_key=KEY, batch_size=1000)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert summary.stored == summary.files and not summary.rejected, summary.to_dict()
+    return selects
+
+
+def test_level3_lookups_are_fetched_per_batch_not_per_message(store_url, tmp_path):
+    """301, 305, 307 and 315 in one batch: the number of queries does not grow with the messages.
+
+    (Only ``import_paths`` batches; ``validate --db`` and the inbox ask per message.)"""
+    _mixed_corpus(tmp_path / "few", range(0, 3))
+    _mixed_corpus(tmp_path / "many", range(100, 130))
+    (tmp_path / "leeg").mkdir()
+    import_paths([tmp_path / "leeg"], store_url)  # migrations run outside the count
+    few = _selects_during_import(store_url, tmp_path / "few")
+    many = _selects_during_import(store_url, tmp_path / "many")  # also sees the earlier import as history
+    assert many == few, (few, many)

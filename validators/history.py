@@ -27,6 +27,7 @@ from typing import Protocol
 from lxml import etree
 
 from berichten.findings import Finding
+from berichten.header import Header, read_header
 from berichten.release import MessageType
 from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
 
@@ -112,32 +113,22 @@ class HistoryContext(RuleContext):
     """A level-2 rule context plus the history and the message's own parties."""
 
     def __init__(
-        self, root: etree._Element, message: MessageType, history: History, sha256: str | None = None
+        self, root: etree._Element, message: MessageType, history: History, sha256: str | None = None,
+        head: Header | None = None,
     ) -> None:
         super().__init__(root, message)
         self.history = history
         self.sha256 = sha256
+        # The header as the importer already read it (``Document.header``), else read here once.
+        self.head = head if head is not None else read_header(root)
 
-    @cached_property
-    def _header_values(self) -> dict[str, str]:
-        """Header texts by tag, in one pass (findtext goes through ElementPath for every call)."""
-        values: dict[str, str] = {}
-        for el in self.header:
-            if isinstance(el.tag, str):
-                values.setdefault(el.tag, (el.text or "").strip())
-        return values
-
-    def header_text(self, name: str) -> str:
-        return self._header_values.get(self.m(name), "")
-
-    # Cached: several rules ask for the parties and the client of every product class.
-    @cached_property
+    @property
     def afzender(self) -> str:
-        return self.header_text("Afzender")
+        return self.head.afzender or ""
 
-    @cached_property
+    @property
     def ontvanger(self) -> str:
-        return self.header_text("Ontvanger")
+        return self.head.ontvanger or ""
 
     @cached_property
     def client_el(self) -> etree._Element:
@@ -146,7 +137,7 @@ class HistoryContext(RuleContext):
     @cached_property
     def client_key(self) -> str:
         """The history's key for this message's client (the store uses a pseudonym of the Bsn)."""
-        return self.history.client((self.client_el.findtext(self.m("Bsn")) or "").strip())
+        return self.history.client(self.head.bsn or "")
 
     def text(self, el: etree._Element, name: str) -> str | None:
         value = el.findtext(self.m(name))
@@ -206,10 +197,13 @@ HISTORY_REGISTRY = RuleRegistry()
 
 
 def run_history(
-    root: etree._Element, message: MessageType, history: History, sha256: str | None = None
+    root: etree._Element, message: MessageType, history: History, sha256: str | None = None,
+    head: Header | None = None,
 ) -> list[Finding]:
-    """All level-3 findings on one XSD-valid message (run after levels 1 and 2 passed)."""
-    ctx = HistoryContext(root, message, history, sha256)
+    """All level-3 findings on one XSD-valid message (run after levels 1 and 2 passed).
+
+    ``head``: the message's ``Document.header`` when the caller has it (saves reading it again)."""
+    ctx = HistoryContext(root, message, history, sha256, head)
     findings: list[Finding] = []
     for rule in HISTORY_REGISTRY.for_message(message):
         findings.extend(rule.findings(ctx))
@@ -247,10 +241,7 @@ def _start_or_stop(ctx: HistoryContext) -> list[tuple[etree._Element, Levering]]
 def check_tr056(ctx: HistoryContext) -> Iterator[Hit]:
     """Een afzender geeft elk bericht van een berichtsoort een eigen Identificatie; een tweede, ander
     bericht met dezelfde Identificatie wordt afgekeurd (het eerste blijft gelden)."""
-    ident_parent = next(ctx.header.iterchildren(ctx.m("BerichtIdentificatie")), None)
-    ident_el = None if ident_parent is None else next(ident_parent.iterchildren(ctx.b("Identificatie")), None)
-    ident = "" if ident_el is None else (ident_el.text or "").strip()
-    code = ctx.header_text("BerichtCode")
+    ident, code = ctx.head.identificatie or "", ctx.head.berichtcode or ""
     if ctx.history.identificatie_seen(ctx.message.standaard, ctx.afzender, code, ident, ctx.sha256):
         yield hit(ctx.header)
 

@@ -1,0 +1,47 @@
+"""``berichten.header``: the Header fields and the client's Bsn, read once per message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from berichten.header import Header, read_header
+from berichten.xmlinput import read_document
+from store.testing import build
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_a_valid_301(standaard):
+    head = read_document(build(standaard, "301", [{}], identificatie="ID-7", bsn="999993653")).header
+    assert head == Header(
+        berichtcode="436" if standaard == "ijw" else "414", afzender="0599", ontvanger="87650001",
+        identificatie="ID-7", dagtekening_tekst="2026-03-02", bsn="999993653",
+    )
+    assert head.dagtekening == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "xml,expected",
+    [
+        # other prefixes, whitespace, a comment between the fields: read by local name, stripped
+        (b"<a:Bericht xmlns:a='urn:a' xmlns:z='urn:z'><a:Header><!-- x --><a:Afzender> 0599 </a:Afzender>"
+         b"<a:BerichtIdentificatie><z:Identificatie>X</z:Identificatie><z:Dagtekening>2026-13-01</z:Dagtekening>"
+         b"</a:BerichtIdentificatie></a:Header><a:Client><a:Bsn>1</a:Bsn></a:Client></a:Bericht>",
+         Header(afzender="0599", identificatie="X", dagtekening_tekst="2026-13-01", bsn="1")),
+        # no header at all, an empty element
+        (b"<Bericht><Client><Bsn/></Client></Bericht>", Header()),
+        # the first of a repeated element counts (the XSD rejects the message anyway)
+        (b"<Bericht><Header><Afzender>1</Afzender><Afzender>2</Afzender></Header></Bericht>", Header(afzender="1")),
+    ],
+    ids=["prefixes-and-comments", "empty", "repeated"],
+)
+def test_invalid_trees_best_effort(xml, expected):
+    head = read_document(xml).header
+    assert head == expected
+    assert head.dagtekening is None  # not a date: no exception, no value
+
+
+def test_no_tree():
+    assert read_header(None) == Header()
+    assert read_document(b"<niet-welgevormd").header == Header()
