@@ -1,9 +1,10 @@
 """Messages per second for validate + store of 301s (SQLite, PostgreSQL) against validate only.
 
-Usage: python bench/store.py [--n 3000] [--rounds 5] [--pg URL] [--no-pg]
+Usage: python bench/store.py [--n 3000] [--rounds 5] [--mix] [--pg URL] [--no-pg]
 
 Writes n distinct 301s (each its own client, ToewijzingNummer and Identificatie) to a temporary
-folder. Then, ``--rounds`` times, interleaved so that a slow moment of the machine hits every
+folder; with ``--mix`` n messages of which a quarter each 301, 305, 307 and 315 (per client an
+allocation, its start and stop, and a request: every level-3 lookup kind is exercised). Then, ``--rounds`` times, interleaved so that a slow moment of the machine hits every
 mode alike: validate them all (levels 1-2, no database), import them into a fresh SQLite file and
 into a fresh PostgreSQL schema (levels 1-3 + storing). Each mode is reported by its best round and
 the ratio store/validate (goal >= 0.5) is taken between best rounds; the per-round ratios are
@@ -26,7 +27,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from store.importer import import_paths  # noqa: E402
-from store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s  # noqa: E402
+from store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s, write_mixed  # noqa: E402
 from validators.pipeline import Validator  # noqa: E402
 
 
@@ -66,13 +67,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pg", default=PG_URL)
+    parser.add_argument("--mix", action="store_true", help="301/305/307/315 instead of 301s only")
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
     reason = "--no-pg" if args.no_pg else postgres_unavailable()
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp, ExitStack() as stack:
         folder = Path(tmp) / "berichten"
         folder.mkdir()
-        write_301s(folder, args.n, per_folder=1000)
+        if args.mix:
+            write_mixed(folder, range(args.n // 4))
+            args.n = args.n // 4 * 4
+        else:
+            write_301s(folder, args.n, per_folder=1000)
         os.sync()  # the kernel writing these files back to disk later would slow down whichever round runs then
         validate_only(folder)  # warm-up: files in the page cache, lazy imports done
         empty = Path(tmp) / "leeg"
@@ -88,7 +94,8 @@ def main() -> None:
                 import_paths([empty], url)  # create the schema outside the timed part
                 seconds.setdefault(label, []).append(store(folder, url, args.n, samples.setdefault(label, [])))
         base = args.n / min(seconds["validate"])
-        print(f"{args.n} x 301, {args.rounds} interleaved rounds, best round per mode")
+        kind = "301/305/307/315 (a quarter each)" if args.mix else "301"
+        print(f"{args.n} x {kind}, {args.rounds} interleaved rounds, best round per mode")
         print(f"validate only (levels 1-2):      {base:8.0f} msg/s")
         for label in ("sqlite", "postgresql"):
             if label not in seconds:

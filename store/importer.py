@@ -5,8 +5,9 @@ user sent is kept, also when it fails: rejected messages are stored with status 
 their findings, and they add no business rows.
 
 Files are handled in batches of ``batch_size`` files (or about 8 MB): levels 1-2 for the batch,
-the level-3 lookups for the whole batch in two queries, level 3 per message (seeing the earlier
-messages of the batch as pending rows), then the batch is written (``store/write.py``: COPY on
+the business rows of the messages that passed, the level-3 lookups for the whole batch (one query
+per kind of lookup, keyed by those rows), level 3 per message (seeing the earlier messages of the
+batch as pending rows), then the batch is written (``store/write.py``: COPY on
 PostgreSQL, one executemany per table on SQLite) and committed - on PostgreSQL in a thread while
 the next batch passes levels 1-2. At most one batch waits to be written, so memory stays flat for
 large imports.

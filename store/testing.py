@@ -218,14 +218,34 @@ def fake_bsns(start: int = 100_000_000) -> Iterator[str]:
     return (digits for digits in map(str, itertools.count(start)) if elfproef(digits))
 
 
-def write_301s(folder: Path, n: int, *, per_folder: int | None = None, prefix: str = "B") -> None:
+def write_301s(folder: Path, n: int, *, per_folder: int | None = None, prefix: str = "B", first: int = 0) -> None:
     """``n`` distinct 301s (own client, ToewijzingNummer and Identificatie each), CRLF, as files.
 
-    With ``per_folder`` they are spread over numbered subfolders, as an archive would be.
+    With ``per_folder`` they are spread over numbered subfolders, as an archive would be. Sets made
+    with ``first`` at least the previous set's ``n`` apart share no client, number or Identificatie.
     """
-    bsns = fake_bsns()
-    for i in range(n):
+    bsns = fake_bsns(100_000_000 + 20 * first)  # about one number in eleven passes the 11-proef
+    for i in range(first, first + n):
         data = build("ijw", "301", [{"ToewijzingNummer": str(100000 + i)}], identificatie=f"{prefix}{i:011d}", bsn=next(bsns))
         target = folder / f"{i // per_folder:04d}" if per_folder else folder
         target.mkdir(exist_ok=True)
         (target / f"{i:07d}.xml").write_bytes(data.replace(b"\n", b"\r\n"))
+
+
+def write_mixed(folder: Path, clients: range, *, standaard: str = "ijw") -> None:
+    """Per client in ``clients``: a 301, the 305 and 307 of that allocation and a 315, each its own
+    file, with own ToewijzingNummer (8000 + i), ReferentieAanbieder (REF-i) and Bsn. All four pass
+    levels 1-3 when imported in file-name order (the stop ends the start; the request is new)."""
+    bsns = fake_bsns(100_000_000 + 1000 * clients.start)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in clients:
+        bsn, nummer = next(bsns), str(8000 + i)
+        messages = (
+            build(standaard, "301", [{"ToewijzingNummer": nummer}], bsn=bsn),
+            build(standaard, "305", [{"ToewijzingNummer": nummer}], bsn=bsn),
+            build(standaard, "307", [{"ToewijzingNummer": nummer}], bsn=bsn),
+            build(standaard, "315", [{"ReferentieAanbieder": f"REF-{i}"}], bsn=bsn),
+        )
+        for n, data in enumerate(messages, 1):
+            (folder / f"{i:07d}-{n}.xml").write_bytes(data.replace(b"\n", b"\r\n"))
+

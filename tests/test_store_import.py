@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,11 @@ from sqlmodel import Session
 from store.db import make_engine
 from store.importer import import_paths
 from store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
-from store.testing import FIXTURES, build, fake_bsns
+from store.testing import FIXTURES, build, write_301s, write_mixed
 from store.validate import HistoryValidator
 
 KEY = "test-sleutel"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def counts(url: str) -> dict[str, int]:
@@ -238,17 +241,6 @@ def test_same_bytes_twice_in_one_batch_are_stored_once(store_url, tmp_path):
     assert counts(store_url)["verzoek"] == 1
 
 
-def _mixed_corpus(folder: Path, clients: range) -> None:
-    """Per client: an allocation, its start and stop, and a request, with own numbers and references."""
-    bsns = fake_bsns(100_000_000 + 1000 * clients.start)
-    for i in clients:
-        bsn, nummer = next(bsns), str(8000 + i)
-        write(folder, f"{i:03d}-1.xml", build("ijw", "301", [{"ToewijzingNummer": nummer}], bsn=bsn))
-        write(folder, f"{i:03d}-2.xml", build("ijw", "305", [{"ToewijzingNummer": nummer}], bsn=bsn))
-        write(folder, f"{i:03d}-3.xml", build("ijw", "307", [{"ToewijzingNummer": nummer}], bsn=bsn))
-        write(folder, f"{i:03d}-4.xml", build("ijw", "315", [{"ReferentieAanbieder": f"REF-{i}"}], bsn=bsn))
-
-
 def _selects_during_import(url: str, folder: Path) -> int:
     selects = 0
 
@@ -269,10 +261,34 @@ def test_level3_lookups_are_fetched_per_batch_not_per_message(store_url, tmp_pat
     """301, 305, 307 and 315 in one batch: the number of queries does not grow with the messages.
 
     (Only ``import_paths`` batches; ``validate --db`` and the inbox ask per message.)"""
-    _mixed_corpus(tmp_path / "few", range(0, 3))
-    _mixed_corpus(tmp_path / "many", range(100, 130))
+    write_mixed(tmp_path / "few", range(0, 3))
+    write_mixed(tmp_path / "many", range(100, 130))
     (tmp_path / "leeg").mkdir()
     import_paths([tmp_path / "leeg"], store_url)  # migrations run outside the count
     few = _selects_during_import(store_url, tmp_path / "few")
     many = _selects_during_import(store_url, tmp_path / "many")  # also sees the earlier import as history
     assert many == few, (few, many)
+
+
+def _peak_rss_of_import(url: str, folder: Path) -> int:
+    """Import ``folder`` in a fresh interpreter; its peak resident memory in KiB."""
+    code = (
+        "import resource, sys\n"
+        "from store.importer import import_paths\n"
+        "summary = import_paths([sys.argv[1]], sys.argv[2], pseudonym_key='k')\n"
+        "assert summary.stored == summary.files and not summary.rejected, summary.to_dict()\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, str(folder), url], capture_output=True, text=True, timeout=300,
+                          cwd=PROJECT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return int(proc.stdout.split()[-1])
+
+
+def test_import_memory_does_not_grow_with_the_number_of_messages(store_url, tmp_path):
+    """Batches are written and let go: 4x the messages (8 batches instead of 2) costs no more memory."""
+    write_301s(tmp_path / "klein", 1000)
+    write_301s(tmp_path / "groot", 4000, first=1000)
+    small = _peak_rss_of_import(store_url, tmp_path / "klein")
+    large = _peak_rss_of_import(store_url, tmp_path / "groot")
+    assert large - small < 8 * 1024, (small, large)

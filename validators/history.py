@@ -167,6 +167,25 @@ class HistoryContext(RuleContext):
             einddatum=parse_date(self.text(el, "Einddatum")),
         )
 
+    @cached_property
+    def leveringen(self) -> list[tuple[etree._Element, Levering]]:
+        """The StartProducts of a 305 or StopProducts of a 307 with their values, read once for all rules."""
+        if self.message.nummer == "305":
+            els = self.producten("StartProducten", "StartProduct")
+        else:
+            els = self.producten("StopProducten", "StopProduct")
+        return [(el, self.levering(el)) for el in els]
+
+    def earlier(self, kind: str, nummer: int | None) -> list[Levering]:
+        """Earlier starts or stops (``kind``) of this provider, gemeente and client for a number; asked
+        of the history once per message and number, as several rules need the same answer."""
+        cache = self.__dict__.setdefault("_earlier", {})
+        key = (kind, nummer)
+        if key not in cache:
+            lookup = self.history.starts if kind == "starts" else self.history.stops
+            cache[key] = lookup(self.message.standaard, self.afzender, self.ontvanger, self.client_key, nummer)
+        return list(cache[key])
+
     def producten(self, container: str, klasse: str) -> list[etree._Element]:
         """The classes ``klasse`` under the client's ``container`` (a new list each call, found once)."""
         cache = self.__dict__.setdefault("_producten", {})
@@ -218,19 +237,15 @@ def _rule(code: str, retourcode: str, berichten: Iterable[str], melding: str, el
 
 
 def _starts(ctx: HistoryContext, nummer: int | None) -> list[Levering]:
-    return ctx.history.starts(ctx.message.standaard, ctx.afzender, ctx.ontvanger, ctx.client_key, nummer)
+    return ctx.earlier("starts", nummer)
 
 
 def _stops(ctx: HistoryContext, nummer: int | None) -> list[Levering]:
-    return ctx.history.stops(ctx.message.standaard, ctx.afzender, ctx.ontvanger, ctx.client_key, nummer)
+    return ctx.earlier("stops", nummer)
 
 
 def _start_or_stop(ctx: HistoryContext) -> list[tuple[etree._Element, Levering]]:
-    if ctx.message.nummer == "305":
-        els = ctx.producten("StartProducten", "StartProduct")
-    else:
-        els = ctx.producten("StopProducten", "StopProduct")
-    return [(el, ctx.levering(el)) for el in els]
+    return list(ctx.leveringen)
 
 
 # --- header ---------------------------------------------------------------------------------------------
