@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/rules.py
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/store.py --mix
 	$(BIN)/python bench/inbox.py
 	$(BIN)/python bench/report.py
 
