@@ -15,9 +15,7 @@ from datetime import date
 
 from lxml import etree
 
-# The header elements we read, by local name; those under BerichtIdentificatie separately.
-_HEADER_FIELDS = {"BerichtCode": "berichtcode", "Afzender": "afzender", "Ontvanger": "ontvanger"}
-_IDENT_FIELDS = {"Identificatie": "identificatie", "Dagtekening": "dagtekening_tekst"}
+from berichten.texts import child_texts, local_name, text_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,51 +37,24 @@ class Header:
             return None
 
 
-_LOCAL: dict[str, str] = {}  # Clark name -> local name; the standards' vocabulary is small
-
-
-def _local(tag: object) -> str | None:
-    """Local name of an element's tag; None for comments and processing instructions (no str tag)."""
-    if not isinstance(tag, str):
-        return None
-    name = _LOCAL.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL) < 10000:  # an invalid message cannot make the cache grow without end
-            _LOCAL[tag] = name
-    return name
-
-
-def _text(el: etree._Element) -> str | None:
-    text = el.text
-    return (text.strip() or None) if text else None
-
-
 def read_header(root: etree._Element | None) -> Header:
-    """The Header fields and the client's Bsn of a tree (best effort on invalid trees).
-
-    Plain iteration over children: a tag filter or ``find`` costs more per call than reading
-    the few tags of the header ourselves."""
+    """The Header fields and the client's Bsn of a tree (best effort on invalid trees)."""
     if root is None:
         return Header()
-    values: dict[str, str | None] = {}
+    fields: dict[str, str | None] | None = None
+    bsn = None
     for child in root:
-        name = _local(child.tag)
-        if name == "Header":
-            for el in child:
-                name = _local(el.tag)
-                if name == "BerichtIdentificatie":
-                    for part in el:
-                        key = _IDENT_FIELDS.get(_local(part.tag))  # type: ignore[arg-type]
-                        if key and key not in values:
-                            values[key] = _text(part)
-                else:
-                    key = _HEADER_FIELDS.get(name)  # type: ignore[arg-type]
-                    if key and key not in values:
-                        values[key] = _text(el)
-        elif name == "Client" and "bsn" not in values:
-            for el in child:
-                if _local(el.tag) == "Bsn":
-                    values["bsn"] = _text(el)
-                    break
-    return Header(**values)
+        name = local_name(child.tag)
+        if name == "Header" and fields is None:
+            fields = child_texts(child)
+        elif name == "Client" and bsn is None:
+            bsn = next((text_of(el) for el in child if local_name(el.tag) == "Bsn"), None)
+    fields = fields or {}
+    return Header(
+        berichtcode=fields.get("BerichtCode"),
+        afzender=fields.get("Afzender"),
+        ontvanger=fields.get("Ontvanger"),
+        identificatie=fields.get("BerichtIdentificatie/Identificatie"),
+        dagtekening_tekst=fields.get("BerichtIdentificatie/Dagtekening"),
+        bsn=bsn,
+    )

@@ -14,6 +14,7 @@ from lxml import etree
 from sqlalchemy import Table
 
 from berichten.header import Header, read_header
+from berichten.texts import child_texts
 from berichten.release import RETOUR_VAN, MessageType, get_release
 from berichten.xpath import element_path
 from store.models import Retour, Start, Stop, Toewijzing, Verzoek
@@ -33,36 +34,6 @@ def _text(el: etree._Element | None, path: str) -> str | None:
         return None
     value = value.strip()
     return value or None
-
-
-_LOCAL: dict[str, str] = {}  # Clark name -> local name; the schemas' vocabulary is small
-
-
-def _local(tag: str) -> str:
-    name = _LOCAL.get(tag)
-    if name is None:
-        name = tag.rpartition("}")[2]
-        if len(_LOCAL) < 10000:  # an invalid message cannot make the cache grow without end
-            _LOCAL[tag] = name
-    return name
-
-
-def _fields(el: etree._Element) -> dict[str, str | None]:
-    """Text of the children (and of Product/Omvang/Verwijzer grandchildren, as 'Product/Code'), by local name.
-
-    One pass over the class is several times faster than a findtext per field."""
-    out: dict[str, str | None] = {}
-    for child in el.iterchildren(etree.Element):  # elements only: no comments or processing instructions
-        name = _local(child.tag)
-        if len(child):
-            prefix = name + "/"
-            for grandchild in child.iterchildren(etree.Element):
-                text = grandchild.text
-                out[prefix + _local(grandchild.tag)] = (text.strip() or None) if text else None
-        else:
-            text = child.text
-            out[name] = (text.strip() or None) if text else None
-    return out
 
 
 def _date(value: str | None) -> date | None:
@@ -107,9 +78,9 @@ def extract_records(
     common["client"] = pseudonym(head.bsn)
     ns = message.namespace
     if message.nummer == "301":
-        return [_toewijzing(_fields(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
+        return [_toewijzing(child_texts(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
     if message.nummer == "305":
-        return [(START, {**_levering(_fields(p)), **common}) for p in _classes(client, ns, "StartProducten", "StartProduct")]
+        return [(START, {**_levering(child_texts(p)), **common}) for p in _classes(client, ns, "StartProducten", "StartProduct")]
     if message.nummer == "307":
         return [
             (STOP, {
@@ -118,10 +89,10 @@ def extract_records(
                 "reden_beeindiging": f.get("RedenBeeindiging"),
                 "einddatum": _date(f.get("Einddatum")),
             })
-            for f in map(_fields, _classes(client, ns, "StopProducten", "StopProduct"))
+            for f in map(child_texts, _classes(client, ns, "StopProducten", "StopProduct"))
         ]
     if message.nummer == "315":
-        return [_verzoek(_fields(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
+        return [_verzoek(child_texts(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
     return []
 
 

@@ -1,4 +1,5 @@
-"""``berichten.header``: the Header fields and the client's Bsn, read once per message."""
+"""``berichten.header`` (the Header fields and the client's Bsn, read once per message) and the
+one-pass text reader under it, ``berichten.texts``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 import pytest
 
 from berichten.header import Header, read_header
+from berichten.texts import child_texts
 from berichten.xmlinput import read_document
 from store.testing import build
 
@@ -45,3 +47,19 @@ def test_invalid_trees_best_effort(xml, expected):
 def test_no_tree():
     assert read_header(None) == Header()
     assert read_document(b"<niet-welgevormd").header == Header()
+
+
+def test_child_texts_reads_a_class_in_one_pass():
+    el = read_document(
+        b"<p:X xmlns:p='urn:p' xmlns:q='urn:q'><p:ToewijzingNummer> 7001 </p:ToewijzingNummer><!-- c -->"
+        b"<p:Product><q:Categorie>45</q:Categorie><q:Code>45A04</q:Code></p:Product><p:Einddatum/>"
+        b"<p:Budget>1</p:Budget><p:Budget>2</p:Budget><?pi x?></p:X>"
+    ).root
+    assert child_texts(el) == {
+        "ToewijzingNummer": "7001",  # stripped
+        "Product/Categorie": "45",  # a child with children gives its children, by path
+        "Product/Code": "45A04",
+        "Einddatum": None,  # empty
+        "Budget": "1",  # the first of a repeated name, as findtext
+    }
+

@@ -28,6 +28,7 @@ from lxml import etree
 
 from berichten.findings import Finding
 from berichten.header import Header, read_header
+from berichten.texts import child_texts
 from berichten.release import MessageType
 from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
 
@@ -139,16 +140,17 @@ class HistoryContext(RuleContext):
         """The history's key for this message's client (the store uses a pseudonym of the Bsn)."""
         return self.history.client(self.head.bsn or "")
 
-    def text(self, el: etree._Element, name: str) -> str | None:
-        value = el.findtext(self.m(name))
-        return value.strip() if value and value.strip() else None
+    def fields(self, el: etree._Element) -> dict[str, str | None]:
+        """The texts of a product class by local name (``berichten.texts.child_texts``), read once
+        per class however many rules ask."""
+        cache = self.__dict__.setdefault("_fields", {})
+        found = cache.get(el)
+        if found is None:
+            found = cache[el] = child_texts(el)
+        return found
 
-    def product(self, el: etree._Element) -> tuple[str | None, str | None]:
-        p = el.find(self.m("Product"))
-        if p is None:
-            return None, None
-        cat, code = p.findtext(self.b("Categorie")), p.findtext(self.b("Code"))
-        return (cat.strip() if cat else None), (code.strip() if code else None)
+    def text(self, el: etree._Element, name: str) -> str | None:
+        return self.fields(el).get(name)
 
     def nummer(self, el: etree._Element) -> int | None:
         value = self.text(el, "ToewijzingNummer")
@@ -156,15 +158,16 @@ class HistoryContext(RuleContext):
 
     def levering(self, el: etree._Element) -> Levering:
         """A StartProduct or StopProduct of this message in the shape the history returns."""
-        cat, code = self.product(el)
+        f = self.fields(el)
+        nummer = f.get("ToewijzingNummer")
         return Levering(
-            toewijzing_nummer=self.nummer(el),
-            categorie=cat,
-            code=code,
-            begindatum=parse_date(self.text(el, "Begindatum")),
-            status_aanlevering=self.text(el, "StatusAanlevering") or "",
-            reden_beeindiging=self.text(el, "RedenBeeindiging"),
-            einddatum=parse_date(self.text(el, "Einddatum")),
+            toewijzing_nummer=int(nummer) if nummer is not None else None,
+            categorie=f.get("Product/Categorie"),
+            code=f.get("Product/Code"),
+            begindatum=parse_date(f.get("Begindatum")),
+            status_aanlevering=f.get("StatusAanlevering") or "",
+            reden_beeindiging=f.get("RedenBeeindiging"),
+            einddatum=parse_date(f.get("Einddatum")),
         )
 
     @cached_property
