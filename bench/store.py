@@ -109,7 +109,7 @@ def main() -> None:
             )
             print(f"  rounds (msg/s): validate {', '.join(f'{args.n / s:.0f}' for s in seconds['validate'])}; "
                   f"{label} {', '.join(f'{args.n / s:.0f}' for s in seconds[label])}")
-            print(f"  RSS during the last import (messages: MB) " + ", ".join(f"{d}: {m:.0f}" for d, m in samples[label]))
+            print("  RSS during the last import (messages: MB) " + ", ".join(f"{d}: {m:.0f}" for d, m in samples[label]))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+from tests.xmledit import PARSER, MessageTree
 
 # XSD element order of the classes the operators insert into.
 ORDER = {
@@ -33,8 +33,8 @@ ORDER = {
     "Communicatie": ["Vorm", "Taal"],
     "Product": ["Categorie", "Code"],
 }
-BASIS_CHILDREN = {"Adres", "Geboortedatum", "Naam", "Periode", "Communicatie", "Product", "Omvang", "Huis",
-                  "Partnernaam", "Geslachtsnaam", "Telefoon01"}
+BASIS_CHILDREN = frozenset({"Adres", "Geboortedatum", "Naam", "Periode", "Communicatie", "Product", "Omvang", "Huis",
+                  "Partnernaam", "Geslachtsnaam", "Telefoon01"})
 
 
 @dataclass(frozen=True)
@@ -46,64 +46,11 @@ class Mutation:
     data: bytes
 
 
-class Tree:
-    """A parsed message with namespace helpers for the operators."""
+class Tree(MessageTree):
+    """A 301 (or retour) with the element orders of the classes the operators edit."""
 
-    def __init__(self, data: bytes) -> None:
-        self.root = etree.fromstring(data, PARSER)
-        self.mns = etree.QName(self.root).namespace
-        self.bns = next(ns for ns in self.root.nsmap.values() if ns.endswith("basisschema/schema"))
-
-    def m(self, name: str) -> str:
-        return f"{{{self.mns}}}{name}"
-
-    def b(self, name: str) -> str:
-        return f"{{{self.bns}}}{name}"
-
-    def q(self, parent: etree._Element, name: str) -> str:
-        """Clark name of a new child: composite basisschema types have basisschema children."""
-        qn = etree.QName(parent)
-        return self.b(name) if qn.namespace == self.bns or qn.localname in BASIS_CHILDREN else self.m(name)
-
-    def find_all(self, path: str) -> list[etree._Element]:
-        """Path of local names below the root, e.g. ``Client/ToegewezenProducten/ToegewezenProduct``."""
-        nodes = [self.root]
-        for step in path.split("/"):
-            nodes = [c for n in nodes for c in n if isinstance(c.tag, str) and etree.QName(c).localname == step]
-        return nodes
-
-    def child(self, parent: etree._Element, name: str) -> etree._Element | None:
-        for c in parent:
-            if isinstance(c.tag, str) and etree.QName(c).localname == name:
-                return c
-        return None
-
-    def set(self, parent: etree._Element, name: str, text: str | None) -> etree._Element:
-        """Set (creating in XSD order when needed) a child's text."""
-        el = self.child(parent, name)
-        if el is None:
-            el = etree.Element(self.q(parent, name))
-            order = ORDER[etree.QName(parent).localname]
-            pos = order.index(name)
-            index = 0
-            for i, c in enumerate(parent):
-                if isinstance(c.tag, str) and etree.QName(c).localname in order and order.index(etree.QName(c).localname) < pos:
-                    index = i + 1
-            parent.insert(index, el)
-        el.text = text
-        return el
-
-    def remove(self, parent: etree._Element, name: str) -> bool:
-        el = self.child(parent, name)
-        if el is None:
-            return False
-        parent.remove(el)
-        return True
-
-    @property
-    def dagtekening(self) -> date:
-        el = self.find_all("Header/BerichtIdentificatie/Dagtekening")[0]
-        return date.fromisoformat(el.text.strip())
+    order = ORDER
+    basis_parents = BASIS_CHILDREN
 
     def products(self) -> list[etree._Element]:
         return self.find_all("Client/ToegewezenProducten/ToegewezenProduct")
@@ -120,8 +67,6 @@ class Tree:
     def geboortedatums(self) -> list[etree._Element]:
         return self.find_all("Client/Geboortedatum") + self.find_all("Client/Relaties/Relatie/Geboortedatum")
 
-    def bytes(self) -> bytes:
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
 
 
 Op = Callable[[Tree, random.Random], bool]  # False: not applicable to this base

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
+from tests.xmledit import PARSER, MessageTree
 
 ORDER = {
     "StartProduct": ["ToewijzingNummer", "Product", "ToewijzingIngangsdatum", "Begindatum", "StatusAanlevering"],
@@ -31,7 +31,7 @@ ORDER = {
     "Omvang": ["Volume", "Eenheid", "Frequentie"],
     "Verwijzer": ["Type", "Naam", "ZorgverlenerCode"],
 }
-BASIS_PARENTS = {"Geboortedatum", "Product", "Omvang", "Verwijzer"}  # composite types: basisschema children
+BASIS_PARENTS = frozenset({"Geboortedatum", "Product", "Omvang", "Verwijzer"})  # composite types: basisschema children
 KLASSE = {"305": "StartProduct", "307": "StopProduct", "315": "AangevraagdProduct"}
 CATEGORIE = {"ijw": ("45", "43", "54"), "iwmo": ("02", "07", "03")}
 
@@ -46,58 +46,15 @@ class Mutation:
     data: bytes
 
 
-class Tree:
-    """A parsed message with namespace helpers for the operators."""
+class Tree(MessageTree):
+    """A 305, 307 or 315 with the element orders of the classes the operators edit."""
+
+    order = ORDER
+    basis_parents = BASIS_PARENTS
 
     def __init__(self, data: bytes, bericht: str) -> None:
-        self.root = etree.fromstring(data, PARSER)
+        super().__init__(data)
         self.bericht = bericht
-        self.mns = etree.QName(self.root).namespace
-        self.bns = self.mns.rsplit("/", 2)[0] + "/basisschema/schema"
-
-    def m(self, name: str) -> str:
-        return f"{{{self.mns}}}{name}"
-
-    def b(self, name: str) -> str:
-        return f"{{{self.bns}}}{name}"
-
-    def find_all(self, path: str) -> list[etree._Element]:
-        nodes = [self.root]
-        for step in path.split("/"):
-            nodes = [c for n in nodes for c in n if isinstance(c.tag, str) and etree.QName(c).localname == step]
-        return nodes
-
-    def child(self, parent: etree._Element, name: str) -> etree._Element | None:
-        for c in parent:
-            if isinstance(c.tag, str) and etree.QName(c).localname == name:
-                return c
-        return None
-
-    def set(self, parent: etree._Element, name: str, text: str | None) -> etree._Element:
-        """Set a child's text, creating the child in XSD order when needed."""
-        el = self.child(parent, name)
-        if el is None:
-            local = etree.QName(parent).localname
-            el = etree.Element(self.b(name) if local in BASIS_PARENTS else self.m(name))
-            order = ORDER[local]
-            index = 0
-            for i, c in enumerate(parent):
-                if isinstance(c.tag, str) and etree.QName(c).localname in order[: order.index(name)]:
-                    index = i + 1
-            parent.insert(index, el)
-        el.text = text
-        return el
-
-    def remove(self, parent: etree._Element, name: str) -> bool:
-        el = self.child(parent, name)
-        if el is None:
-            return False
-        parent.remove(el)
-        return True
-
-    @property
-    def dagtekening(self) -> date:
-        return date.fromisoformat(self.find_all("Header/BerichtIdentificatie/Dagtekening")[0].text.strip())
 
     def klassen(self) -> list[etree._Element]:
         k = KLASSE[self.bericht]
@@ -105,9 +62,6 @@ class Tree:
 
     def geboortedatum(self) -> etree._Element:
         return self.find_all("Client/Geboortedatum")[0]
-
-    def bytes(self) -> bytes:
-        return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
 
 
 Op = Callable[[Tree, random.Random], bool]  # False: not applicable to this base
