@@ -17,9 +17,11 @@ from berichten.header import Header, read_header
 from berichten.texts import child_texts
 from berichten.release import RETOUR_VAN, MessageType, get_release
 from berichten.xpath import element_path
-from store.models import Retour, Start, Stop, Toewijzing, Verzoek
+from store.models import Antwoord, Retour, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek
 
-TOEWIJZING, START, STOP, VERZOEK, RETOUR = (m.__table__ for m in (Toewijzing, Start, Stop, Verzoek, Retour))
+TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD, RETOUR = (
+    m.__table__ for m in (Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord, Retour)
+)
 
 Pseudonym = Callable[[str | None], str | None]
 Record = tuple[Table, dict]  # a row for one table, inserted with SQLAlchemy Core (much faster than ORM objects)
@@ -72,11 +74,21 @@ def extract_records(
     }
     if message.is_retour:
         return _retouren(root, message, head)
-    client = next(root.iterchildren(f"{{{message.namespace}}}Client"), None)
+    ns = message.namespace
+    if message.nummer == "319":  # no client: the answer names the request by its ReferentieAanbieder
+        return [
+            (ANTWOORD, {
+                **common,
+                "referentie_aanbieder": f.get("ReferentieAanbieder"),
+                "verzoek_antwoord": f.get("VerzoekAntwoord"),
+                "reden_afwijzing": f.get("RedenAfwijzingVerzoek"),
+            })
+            for f in map(child_texts, root.iterchildren(f"{{{ns}}}Antwoord"))
+        ]
+    client = next(root.iterchildren(f"{{{ns}}}Client"), None)
     if client is None:
         return []
     common["client"] = pseudonym(head.bsn)
-    ns = message.namespace
     if message.nummer == "301":
         return [_toewijzing(child_texts(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
     if message.nummer == "305":
@@ -93,6 +105,15 @@ def extract_records(
         ]
     if message.nummer == "315":
         return [_verzoek(child_texts(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
+    if message.nummer == "317":
+        return [
+            (WIJZIGINGSVERZOEK, {
+                **common,
+                "referentie_aanbieder": f.get("ReferentieAanbieder"),
+                "reden_verzoek": f.get("RedenVerzoek"),
+            })
+            for f in map(child_texts, client.iterchildren(f"{{{ns}}}Verzoek"))
+        ]
     return []
 
 

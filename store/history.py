@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import BigInteger, Connection, String, any_, bindparam, select
+from sqlalchemy import BigInteger, Connection, String, any_, bindparam, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from store.config import Pseudonymiser
-from store.models import Bericht, Start, Stop, Toewijzing, Verzoek
-from validators.history import Levering, ToewijzingVersie, VerzoekRef
+from store.models import Antwoord, Bericht, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek
+from validators.history import AFGEWEZEN, Levering, ToewijzingVersie, VerzoekRef
 
-B, T, SA, SO, V = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek))
+B, T, SA, SO, V, W, A = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord))
 
 # Statements are built once with bind parameters: building them per call costs more than running them.
 _IDENTIFICATIE = (
@@ -87,44 +87,90 @@ def _leveringen_by_nummer_query(c, stop: bool, pg: bool):
     return select(*key, *_levering_columns(c, stop)).where(in_values(c.toewijzing_nummer, "nummers", pg)).order_by(c.id)
 
 
-_VERZOEKEN = select(V.ontvanger, V.client, V.referentie_aanbieder).where(
-    V.standaard == bindparam("standaard"), V.afzender == bindparam("aanbieder"), V.referentie_aanbieder == bindparam("referentie")
-)
-_BEANTWOORD = select(T.id).where(
-    T.standaard == V.standaard,
-    T.ontvanger == V.afzender,
-    T.client == V.client,
-    T.referentie_aanbieder == V.referentie_aanbieder,
-)
+# Requests are 315 products (verzoek) and 317s (wijzigingsverzoek); both carry the provider's
+# ReferentieAanbieder. A request is answered by a 301 for the same client that carries its reference,
+# or rejected by a 319 with VerzoekAntwoord 1 for its reference (a reference is unique per provider
+# within the domain, TR347, so the 319 needs no client).
+def _requests(*columns: str, where=()):
+    """UNION ALL of the request tables, the same ``columns`` of each, in order of receipt."""
+    parts = [select(*(c[name] for name in columns), c.bericht_id).where(*where(c)) for c in (V, W)]
+    return union_all(*parts).subquery("verzoeken")
+
+
+def _answered(c):
+    """The request row ``c`` has a 301 that carries its reference for its client."""
+    return (
+        select(T.id)
+        .where(T.standaard == c.standaard, T.ontvanger == c.afzender, T.client == c.client,
+               T.referentie_aanbieder == c.referentie_aanbieder)
+        .exists()
+    )
+
+
+def _rejected(c):
+    """The request row ``c`` was rejected by a 319 (VerzoekAntwoord 1)."""
+    return (
+        select(A.id)
+        .where(A.standaard == c.standaard, A.ontvanger == c.afzender, A.referentie_aanbieder == c.referentie_aanbieder,
+               A.verzoek_antwoord == AFGEWEZEN)
+        .exists()
+    )
+
+
+def _verzoeken_query():
+    r = _requests("ontvanger", "client", "referentie_aanbieder", where=lambda c: (
+        c.standaard == bindparam("standaard"), c.afzender == bindparam("aanbieder"),
+        c.referentie_aanbieder == bindparam("referentie"),
+    ))
+    return select(r.c.ontvanger, r.c.client, r.c.referentie_aanbieder).order_by(r.c.bericht_id)
+
+
+def _open_verzoeken_query():
+    r = _requests("referentie_aanbieder", where=lambda c: (
+        c.standaard == bindparam("standaard"), c.afzender == bindparam("aanbieder"), c.client == bindparam("client"),
+        ~_answered(c), ~_rejected(c),
+    ))
+    return select(r.c.referentie_aanbieder).order_by(r.c.bericht_id)
+
+
+_VERZOEKEN = _verzoeken_query()
+_OPEN_VERZOEKEN = _open_verzoeken_query()
 _BEANTWOORDE_REFERENTIES = select(T.referentie_aanbieder).where(
     T.standaard == bindparam("standaard"),
     T.ontvanger == bindparam("aanbieder"),
     T.client == bindparam("client"),
     T.referentie_aanbieder.is_not(None),
 )
-_OPEN_VERZOEKEN = (
-    select(V.referentie_aanbieder)
-    .where(V.standaard == bindparam("standaard"), V.afzender == bindparam("aanbieder"), V.client == bindparam("client"))
-    .where(~_BEANTWOORD.exists())
-    .order_by(V.id)
-)
+_AFGEWEZEN = select(A.referentie_aanbieder).where(
+    A.standaard == bindparam("standaard"),
+    A.ontvanger == bindparam("aanbieder"),
+    A.referentie_aanbieder == bindparam("referentie"),
+    A.verzoek_antwoord == AFGEWEZEN,
+).limit(1)
 
 
 # The batch forms of the lookups above: one query for every key of an import batch.
 _LEVERINGEN_BY_NUMMER = {
     (stop, pg): _leveringen_by_nummer_query(SO if stop else SA, stop, pg) for stop in (False, True) for pg in (False, True)
 }
-_VERZOEKEN_BY_REFERENTIE = {
-    pg: select(V.standaard, V.afzender, V.referentie_aanbieder, V.ontvanger, V.client)
-    .where(in_values(V.referentie_aanbieder, "referenties", pg))
-    .order_by(V.id)
-    for pg in (False, True)
-}
-_OPEN_VERZOEKEN_BY_CLIENT = {
-    pg: select(V.standaard, V.afzender, V.client, V.referentie_aanbieder)
-    .where(in_values(V.client, "clients", pg))
-    .where(~_BEANTWOORD.exists())
-    .order_by(V.id)
+def _verzoeken_by_referentie_query(pg: bool):
+    r = _requests("standaard", "afzender", "referentie_aanbieder", "ontvanger", "client",
+                  where=lambda c: (in_values(c.referentie_aanbieder, "referenties", pg),))
+    return select(r.c.standaard, r.c.afzender, r.c.referentie_aanbieder, r.c.ontvanger, r.c.client).order_by(r.c.bericht_id)
+
+
+def _open_verzoeken_by_client_query(pg: bool):
+    r = _requests("standaard", "afzender", "client", "referentie_aanbieder",
+                  where=lambda c: (in_values(c.client, "clients", pg), ~_answered(c), ~_rejected(c)))
+    return select(r.c.standaard, r.c.afzender, r.c.client, r.c.referentie_aanbieder).order_by(r.c.bericht_id)
+
+
+_VERZOEKEN_BY_REFERENTIE = {pg: _verzoeken_by_referentie_query(pg) for pg in (False, True)}
+_OPEN_VERZOEKEN_BY_CLIENT = {pg: _open_verzoeken_by_client_query(pg) for pg in (False, True)}
+_AFGEWEZEN_BY_REFERENTIE = {
+    pg: select(A.standaard, A.ontvanger, A.referentie_aanbieder).where(
+        in_values(A.referentie_aanbieder, "referenties", pg), A.verzoek_antwoord == AFGEWEZEN
+    )
     for pg in (False, True)
 }
 _BEANTWOORDE_REFERENTIES_BY_CLIENT = {
@@ -197,6 +243,10 @@ class StoreHistory:
             found.setdefault((st, aanbieder, client), []).append(referentie)
         return found
 
+    def afgewezen_by_referentie(self, referenties: set[str]) -> set[tuple]:
+        """(standaard, aanbieder, ReferentieAanbieder) of the requests among these that a 319 rejected."""
+        return {tuple(row) for row in self._chunked(_AFGEWEZEN_BY_REFERENTIE[self._pg], "referenties", referenties)}
+
     def beantwoorde_referenties_by_client(self, clients: set[str]) -> dict[tuple, set[str]]:
         """(standaard, aanbieder, client) -> ReferentieAanbieder values that 301s carried."""
         found: dict[tuple, set[str]] = {}
@@ -221,10 +271,14 @@ class StoreHistory:
         return [VerzoekRef(gemeente=g, client=c, referentie_aanbieder=r) for g, c, r in rows]
 
     def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]:
-        # A request is answered by a 301 for the same client carrying its ReferentieAanbieder. Rejections
-        # (319) are not stored yet, so a rejected request stays open here (see docs/store.md).
+        # Open: no 301 for the client carries its reference and no 319 rejected it (see _answered, _rejected).
         rows = self.connection.execute(_OPEN_VERZOEKEN, dict(standaard=standaard, aanbieder=aanbieder, client=client))
         return [r for (r,) in rows]
+
+    def afgewezen(self, standaard: str, aanbieder: str, referentie: str) -> bool:
+        """Whether a 319 rejected the provider's request with this reference."""
+        params = dict(standaard=standaard, aanbieder=aanbieder, referentie=referentie)
+        return self.connection.execute(_AFGEWEZEN, params).first() is not None
 
     def beantwoorde_referenties(self, standaard: str, aanbieder: str, client: str) -> set[str]:
         """ReferentieAanbieder values that 301s to this provider for this client carried."""

@@ -122,7 +122,18 @@ class Stop(_Levering, table=True):
     einddatum: date = Field(sa_type=Date, nullable=False)
 
 
-class Verzoek(SQLModel, table=True):
+class _Request(SQLModel):
+    """Columns shared by the requests of a provider: 315 (per product) and 317 (per message)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    client: str = Field(sa_type=String(64), nullable=False)
+    referentie_aanbieder: str = Field(sa_type=String(36), nullable=False)
+
+
+class Verzoek(_Request, table=True):
     """One AangevraagdProduct of a stored 315."""
 
     __tablename__ = "verzoek"
@@ -131,13 +142,7 @@ class Verzoek(SQLModel, table=True):
         Index("ix_verzoek_client", "standaard", "afzender", "client"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
     bericht_id: int = _fk()
-    standaard: str = Field(sa_type=String(8), nullable=False)
-    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
-    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
-    client: str = Field(sa_type=String(64), nullable=False)
-    referentie_aanbieder: str = Field(sa_type=String(36), nullable=False)
     beschikking_nummer: Optional[int] = Field(default=None, sa_type=BigInteger)
     categorie: Optional[str] = Field(default=None, sa_type=String(2))
     code: Optional[str] = Field(default=None, sa_type=String(5))
@@ -148,6 +153,37 @@ class Verzoek(SQLModel, table=True):
     frequentie: Optional[str] = Field(default=None, sa_type=String(1))
     budget: Optional[int] = Field(default=None, sa_type=BigInteger)
     verwijzer_type: Optional[str] = Field(default=None, sa_type=String(2))
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class Wijzigingsverzoek(_Request, table=True):
+    """The Verzoek of a stored 317 (verzoek om wijziging): one request per message, with its reference."""
+
+    __tablename__ = "wijzigingsverzoek"
+    __table_args__ = (
+        Index("ix_wijzigingsverzoek_referentie", "standaard", "afzender", "referentie_aanbieder"),
+        Index("ix_wijzigingsverzoek_client", "standaard", "afzender", "client"),
+    )
+
+    bericht_id: int = _fk()
+    reden_verzoek: Optional[str] = Field(default=None, sa_type=String(2))
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class Antwoord(SQLModel, table=True):
+    """The Antwoord of a stored 319: the gemeente's answer on a request (1 rejected, 2 under investigation)."""
+
+    __tablename__ = "antwoord"
+    __table_args__ = (Index("ix_antwoord_referentie", "standaard", "ontvanger", "referentie_aanbieder"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    referentie_aanbieder: str = Field(sa_type=String(36), nullable=False)
+    verzoek_antwoord: str = Field(sa_type=String(1), nullable=False)
+    reden_afwijzing: Optional[str] = Field(default=None, sa_type=String(2))
     dagtekening: date = Field(sa_type=Date, nullable=False)
 
 
@@ -170,6 +206,6 @@ class Retour(SQLModel, table=True):
 
 
 TABLES: tuple[str, ...] = (
-    "bericht", "toewijzing", "start", "stop", "verzoek", "retour",
+    "bericht", "toewijzing", "start", "stop", "verzoek", "wijzigingsverzoek", "antwoord", "retour",
     "regio_aanmelding", "regio_acceptatie",  # store/regio_tables.py: facts that are not in the messages
 )

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from store.extract import START, STOP, TOEWIJZING, VERZOEK, Record
+from store.extract import ANTWOORD, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record
 from store.history import StoreHistory
-from validators.history import Levering, ToewijzingVersie, VerzoekRef
+from validators.history import AFGEWEZEN, Levering, ToewijzingVersie, VerzoekRef
 
 
 class PendingHistory:
@@ -36,6 +36,7 @@ class PendingHistory:
         self._referenties_db: set[str] = set()
         self._open_db: dict[tuple, list[str]] = {}
         self._beantwoord_db: dict[tuple, set[str]] = {}
+        self._afgewezen_db: set[tuple] = set()
         self._clients_db: set[str] = set()
         self._identificaties: set[tuple] = set()
         self._toewijzingen: dict[tuple, list[dict]] = defaultdict(list)
@@ -44,6 +45,7 @@ class PendingHistory:
         self._stops: dict[tuple, list[dict]] = defaultdict(list)
         self._verzoeken: dict[tuple, list[dict]] = defaultdict(list)
         self._verzoeken_client: dict[tuple, list[str]] = defaultdict(list)
+        self._afgewezen: set[tuple] = set()  # (standaard, aanbieder, referentie) rejected by a 319 in the batch
 
     # -- feeding the batch ------------------------------------------------------------------------
 
@@ -66,7 +68,7 @@ class PendingHistory:
             elif (table is START or table is STOP) and r["toewijzing_nummer"] is not None:
                 toewijzing_nummers.add(r["toewijzing_nummer"])  # TR019 looks up the allocation
                 levering_nummers.add(r["toewijzing_nummer"])
-            elif table is VERZOEK:
+            elif table is VERZOEK or table is WIJZIGINGSVERZOEK:
                 referenties.add(r["referentie_aanbieder"])
                 clients.add(r["client"])
         self._idents_db = {key[3] for key in identificaties}
@@ -81,6 +83,7 @@ class PendingHistory:
         self._clients_db = clients
         self._open_db = self.db.open_verzoeken_by_client(clients)
         self._beantwoord_db = self.db.beantwoorde_referenties_by_client(clients)
+        self._afgewezen_db = self.db.afgewezen_by_referentie(referenties)
 
     def add_bericht(self, row: dict) -> None:
         if row["niveau1"]:
@@ -95,9 +98,11 @@ class PendingHistory:
             elif table is START or table is STOP:
                 key = (r["standaard"], r["afzender"], r["ontvanger"], r["client"], r["toewijzing_nummer"])
                 (self._starts if table is START else self._stops)[key].append(r)
-            elif table is VERZOEK:
+            elif table is VERZOEK or table is WIJZIGINGSVERZOEK:
                 self._verzoeken[(r["standaard"], r["afzender"], r["referentie_aanbieder"])].append(r)
                 self._verzoeken_client[(r["standaard"], r["afzender"], r["client"])].append(r["referentie_aanbieder"])
+            elif table is ANTWOORD and r["verzoek_antwoord"] == AFGEWEZEN:
+                self._afgewezen.add((r["standaard"], r["ontvanger"], r["referentie_aanbieder"]))
 
     # -- the History protocol ---------------------------------------------------------------------
 
@@ -176,15 +181,30 @@ class PendingHistory:
         return stored + pending
 
     def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]:
+        """References of the provider's requests (315, 317) for the client that no 301 answered and
+        no 319 rejected - in the database or in this batch."""
         key = (standaard, aanbieder, client)
         prefetched = client in self._clients_db
         beantwoord = self._beantwoord.get(key, set())
+
+        def closed_in_batch(referentie: str) -> bool:
+            return referentie in beantwoord or (standaard, aanbieder, referentie) in self._afgewezen
+
         in_db = self._open_db.get(key, []) if prefetched else self.db.open_verzoeken(standaard, aanbieder, client)
-        open_in_db = [r for r in in_db if r not in beantwoord]
+        still_open = [r for r in in_db if not closed_in_batch(r)]
         pending = self._verzoeken_client.get(key, ())
         if pending:
             if prefetched:
-                beantwoord = beantwoord | self._beantwoord_db.get(key, set())
+                answered_in_db = self._beantwoord_db.get(key, set())
             else:
-                beantwoord = beantwoord | self.db.beantwoorde_referenties(standaard, aanbieder, client)
-        return open_in_db + [r for r in pending if r not in beantwoord]
+                answered_in_db = self.db.beantwoorde_referenties(standaard, aanbieder, client)
+            for referentie in pending:
+                if closed_in_batch(referentie) or referentie in answered_in_db:
+                    continue
+                if referentie in self._referenties_db:
+                    rejected_in_db = (standaard, aanbieder, referentie) in self._afgewezen_db
+                else:
+                    rejected_in_db = self.db.afgewezen(standaard, aanbieder, referentie)
+                if not rejected_in_db:
+                    still_open.append(referentie)
+        return still_open

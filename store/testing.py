@@ -131,6 +131,7 @@ def store_url(request, tmp_path) -> Iterator[str]:
 # --- messages -------------------------------------------------------------------------------------
 
 _PRODUCT = {"301": "ToegewezenProducten", "305": "StartProducten", "307": "StopProducten", "315": "AangevraagdeProducten"}
+_SINGLE = {"317": "Client/Verzoek", "319": "Antwoord"}  # one class per message: ``producten`` has at most one dict
 _counter = itertools.count(1)
 
 
@@ -187,7 +188,8 @@ def build(
 
     ``header`` keys: afzender, ontvanger, dagtekening, bsn. ``producten``: one dict per product
     class (the fixture's single product is copied), keys are local-name paths below the class,
-    e.g. ``{"ToewijzingNummer": "7002", "Product/Code": None}``. Each message gets a new
+    e.g. ``{"ToewijzingNummer": "7002", "Product/Code": None}``; for a 317 (Client/Verzoek) and a
+    319 (Antwoord) at most one dict, for their single class. Each message gets a new
     Identificatie unless one is given.
     """
     tree = copy.deepcopy(_template(standaard, nummer))
@@ -200,6 +202,11 @@ def build(
     client = root.find("{*}Client")
     if "bsn" in header:
         _set(client, "Bsn", header["bsn"])
+    if nummer in _SINGLE:
+        klasse = root.find("/".join("{*}" + p for p in _SINGLE[nummer].split("/")))
+        for path, value in (producten or [{}])[0].items():
+            _set(klasse, path, value)
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
     container = client.find("{*}" + _PRODUCT[nummer])
     original = container[0]
     for edits in producten or [{}]:

@@ -41,6 +41,10 @@ DELETE = {"StatusAanlevering": "3"}
 TIJDELIJK = {"RedenBeeindiging": "20"}
 VERZOEK = S("315")
 HONOREERT = {"ReferentieAanbieder": "REF-0001"}
+VOW = S("317")  # a request for change, reference VOW-0001, for the fixtures' client
+HONOREERT_VOW = {"ReferentieAanbieder": "VOW-0001"}
+AFGEWEZEN = S("319")  # the gemeente rejects REF-0001 (VerzoekAntwoord 1)
+IN_ONDERZOEK = S("319", {"VerzoekAntwoord": "2", "RedenAfwijzingVerzoek": None})
 
 # (id, earlier messages, last message, expected level-3 codes on the last message)
 SCENARIOS = [
@@ -96,6 +100,19 @@ SCENARIOS = [
     # TR374: no new request while one is open for the client
     ("tr374-verzoek-open", [VERZOEK], S("315", {"ReferentieAanbieder": "REF-0002"}), {"TR374"}),
     ("tr374-verzoek-beantwoord", [VERZOEK, S("301", HONOREERT)], S("315", {"ReferentieAanbieder": "REF-0002"}), set()),
+    # 317 and 319: requests for change count as requests; a rejection (319, VerzoekAntwoord 1) closes one
+    ("tr374-verzoek-afgewezen", [VERZOEK, AFGEWEZEN], S("315", {"ReferentieAanbieder": "REF-0002"}), set()),
+    ("tr374-verzoek-in-onderzoek", [VERZOEK, IN_ONDERZOEK], S("315", {"ReferentieAanbieder": "REF-0002"}), {"TR374"}),
+    ("tr374-afwijzing-andere-referentie", [VERZOEK, S("319", {"ReferentieAanbieder": "REF-0009"})],
+     S("315", {"ReferentieAanbieder": "REF-0002"}), {"TR374"}),
+    ("tr374-vow-open", [VOW], S("315", {"ReferentieAanbieder": "REF-0002"}), {"TR374"}),
+    ("tr374-vow-na-open-verzoek", [VERZOEK], VOW, {"TR374"}),
+    ("tr374-vow-na-afgewezen-verzoek", [VERZOEK, AFGEWEZEN], VOW, set()),
+    ("tr374-vow-beantwoord", [VOW, S("301", HONOREERT_VOW)], VERZOEK, set()),
+    ("tr347-vow-referentie-van-verzoek", [VERZOEK, S("301", HONOREERT)], S("317", {"ReferentieAanbieder": "REF-0001"}), {"TR347"}),
+    ("tr347-verzoek-referentie-van-vow", [VOW, S("301", HONOREERT_VOW)], S("315", {"ReferentieAanbieder": "VOW-0001"}), {"TR347"}),
+    ("tr379-honoreert-vow", [VOW], S("301", HONOREERT_VOW), set()),
+    ("tr056-antwoord-dubbel", [S("319", identificatie="DUBBEL-9")], S("319", {"ReferentieAanbieder": "REF-0002"}, identificatie="DUBBEL-9"), {"TR056"}),
 ]
 
 _VALIDATOR: Validator | None = None

@@ -8,7 +8,7 @@ import pytest
 
 from berichten.xmlinput import read_document
 from store.config import Pseudonymiser
-from store.extract import RETOUR, START, STOP, TOEWIJZING, VERZOEK, extract_records
+from store.extract import ANTWOORD, RETOUR, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, extract_records
 from store.testing import FIXTURES, build
 
 PSEUDONYM = Pseudonymiser("k")
@@ -44,6 +44,18 @@ def test_start_stop_and_verzoek_fields():
     assert t is VERZOEK
     assert (verzoek["referentie_aanbieder"], verzoek["verwijzer_type"], verzoek["toewijzing_einddatum"]) == (
         "REF-0001", "01", date(2026, 12, 31))
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_request_for_change_and_answer(standaard):
+    ((t, vow),) = records((FIXTURES / standaard / "317.xml").read_bytes())
+    assert t is WIJZIGINGSVERZOEK
+    assert vow == {"standaard": standaard, "afzender": "87650001", "ontvanger": "0599", "dagtekening": date(2026, 3, 10),
+                   "client": PSEUDONYM("123456782"), "referentie_aanbieder": "VOW-0001", "reden_verzoek": "1"}
+    ((t, antwoord),) = records((FIXTURES / standaard / "319.xml").read_bytes())
+    assert t is ANTWOORD  # no client in a 319: the reference names the request
+    assert antwoord == {"standaard": standaard, "afzender": "0599", "ontvanger": "87650001", "dagtekening": date(2026, 2, 24),
+                        "referentie_aanbieder": "REF-0001", "verzoek_antwoord": "1", "reden_afwijzing": "1"}
 
 
 def test_retour_codes_per_class(reference):

@@ -47,22 +47,24 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 
 def corpus(tmp_path: Path) -> Path:
-    """A small corpus: an allocation, its start and stop, a request, in both standards."""
+    """A small corpus in both standards, in this order of import: a request, its rejection, a
+    request for change, an allocation, its start and stop."""
     folder = tmp_path / "corpus"
     for standaard in ("ijw", "iwmo"):
-        for nummer in ("315", "301", "305", "307"):
-            write(folder, f"{standaard}-{nummer}.xml", (FIXTURES / standaard / f"{nummer}.xml").read_bytes())
+        for i, nummer in enumerate(("315", "319", "317", "301", "305", "307")):
+            write(folder, f"{standaard}-{i}-{nummer}.xml", (FIXTURES / standaard / f"{nummer}.xml").read_bytes())
     return folder
 
 
 def test_importing_a_corpus_twice_leaves_the_same_rows(store_url, tmp_path):
     folder = corpus(tmp_path)
     first = import_paths([folder], store_url, pseudonym_key=KEY)
-    assert (first.files, first.stored, first.rejected, first.duplicates) == (8, 8, 0, 0), first.to_dict()
+    assert (first.files, first.stored, first.rejected, first.duplicates) == (12, 12, 0, 0), first.to_dict()
     after_first = counts(store_url)
-    assert after_first == {"bericht": 8, "toewijzing": 2, "start": 2, "stop": 2, "verzoek": 2, "retour": 0}
+    assert after_first == {"bericht": 12, "toewijzing": 2, "start": 2, "stop": 2, "verzoek": 2, "wijzigingsverzoek": 2,
+                           "antwoord": 2, "retour": 0}
     second = import_paths([folder], store_url, pseudonym_key=KEY)
-    assert (second.stored, second.rejected, second.duplicates) == (0, 0, 8)
+    assert (second.stored, second.rejected, second.duplicates) == (0, 0, 12)
     assert counts(store_url) == after_first
 
 

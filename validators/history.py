@@ -33,7 +33,11 @@ from berichten.release import MessageType
 from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
 
 BEIDE = ("ijw", "iwmo")
-HEEN_BERICHTEN = ("301", "305", "307", "315")
+# TR056 holds for every message a party sends first (not for retours): allocations, starts, stops,
+# requests (315, 317), answers (319) and declarations (323, 325).
+HEEN_BERICHTEN = ("301", "305", "307", "315", "317", "319", "323", "325")
+VERZOEKEN = ("315", "317")  # requests: a 315 per AangevraagdProduct, a 317 once (Client/Verzoek)
+AFGEWEZEN = "1"  # VerzoekAntwoord of a 319: the request is rejected (2: still under investigation)
 TIJDELIJKE_STOP = "20"  # RedenBeeindiging: temporary stop (OP377-OP379)
 VERWIJDERD = "13"  # RedenWijziging: allocation deleted
 
@@ -278,7 +282,7 @@ def check_tr332(ctx: HistoryContext) -> Iterator[Hit]:
             yield hit(el)
 
 
-@_rule("TR379", "9379", ("301",), "ReferentieAanbieder is gevuld, maar hoort niet bij een verzoek om toewijzing van deze aanbieder voor deze cliënt.",
+@_rule("TR379", "9379", ("301",), "ReferentieAanbieder is gevuld, maar hoort niet bij een verzoek (om toewijzing of wijziging) van deze aanbieder voor deze cliënt.",
        ("/Bericht/Client/ToegewezenProducten/ToegewezenProduct/ReferentieAanbieder",))
 def check_tr379(ctx: HistoryContext) -> Iterator[Hit]:
     """ReferentieAanbieder wordt alleen gevuld in een toewijzing die een verzoek honoreert, met de
@@ -429,24 +433,34 @@ def check_tr415(ctx: HistoryContext) -> Iterator[Hit]:
             yield hit(el)
 
 
-# --- 315 ---------------------------------------------------------------------------------------------------
+# --- 315 and 317 -------------------------------------------------------------------------------------------
 
 
-@_rule("TR347", "9347", ("315",), "Deze ReferentieAanbieder is door de aanbieder al eerder gebruikt.",
-       ("/Bericht/Client/AangevraagdeProducten/AangevraagdProduct/ReferentieAanbieder",))
+def _verzoek_klassen(ctx: HistoryContext) -> list[etree._Element]:
+    """The classes that carry a ReferentieAanbieder: each AangevraagdProduct of a 315, the Verzoek of a 317."""
+    if ctx.message.nummer == "315":
+        return ctx.producten("AangevraagdeProducten", "AangevraagdProduct")
+    return list(ctx.client_el.iterchildren(ctx.m("Verzoek")))
+
+
+@_rule("TR347", "9347", VERZOEKEN, "Deze ReferentieAanbieder is door de aanbieder al eerder gebruikt.",
+       ("/Bericht/Client/AangevraagdeProducten/AangevraagdProduct/ReferentieAanbieder",
+        "/Bericht/Client/Verzoek/ReferentieAanbieder"))
 def check_tr347(ctx: HistoryContext) -> Iterator[Hit]:
-    """Een aanbieder gebruikt elke ReferentieAanbieder binnen het wettelijk domein maar één keer."""
-    for el in ctx.producten("AangevraagdeProducten", "AangevraagdProduct"):
+    """Een aanbieder gebruikt elke ReferentieAanbieder binnen het wettelijk domein maar één keer, in
+    verzoeken om toewijzing (315) en verzoeken om wijziging (317) samen."""
+    for el in _verzoek_klassen(ctx):
         referentie = ctx.text(el, "ReferentieAanbieder")
         if referentie and ctx.history.verzoeken(ctx.message.standaard, ctx.afzender, referentie):
             yield hit(el)
 
 
-@_rule("TR374", "9374", ("315",), "Er staat voor deze cliënt al een verzoek om toewijzing van deze aanbieder open.",
+@_rule("TR374", "9374", VERZOEKEN, "Er staat voor deze cliënt al een verzoek van deze aanbieder open.",
        ("/Bericht/Client",))
 def check_tr374(ctx: HistoryContext) -> Iterator[Hit]:
-    """Een nieuw verzoek kan pas als het vorige is beantwoord met een toewijzing (met dezelfde
-    ReferentieAanbieder) of is afgewezen."""
+    """Een nieuw verzoek (315 of 317) kan pas als het vorige is beantwoord met een toewijzing (met
+    dezelfde ReferentieAanbieder) of is afgewezen met een antwoordbericht (319, VerzoekAntwoord 1);
+    een antwoord "in onderzoek" (2) laat het verzoek openstaan."""
     if ctx.history.open_verzoeken(ctx.message.standaard, ctx.afzender, ctx.client_key):
         yield hit(ctx.client_el)
 
