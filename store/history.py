@@ -6,7 +6,8 @@ in the same (uncommitted) batch count as history too. SQLAlchemy Core keeps this
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import BigInteger, Connection, String, any_, bindparam, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -91,8 +92,9 @@ def _leveringen_by_nummer_query(c, stop: bool, pg: bool):
 # ReferentieAanbieder. A request is answered by a 301 for the same client that carries its reference,
 # or rejected by a 319 with VerzoekAntwoord 1 for its reference (a reference is unique per provider
 # within the domain, TR347, so the 319 needs no client).
-def _requests(*columns: str, where=()):
-    """UNION ALL of the request tables, the same ``columns`` of each, in order of receipt."""
+def _requests(*columns: str, where: Callable[[Any], tuple]):
+    """UNION ALL of the request tables: the same ``columns`` of each plus ``bericht_id`` (to order
+    by receipt), filtered by ``where(table_columns)``."""
     parts = [select(*(c[name] for name in columns), c.bericht_id).where(*where(c)) for c in (V, W)]
     return union_all(*parts).subquery("verzoeken")
 
@@ -150,9 +152,6 @@ _AFGEWEZEN = select(A.referentie_aanbieder).where(
 
 
 # The batch forms of the lookups above: one query for every key of an import batch.
-_LEVERINGEN_BY_NUMMER = {
-    (stop, pg): _leveringen_by_nummer_query(SO if stop else SA, stop, pg) for stop in (False, True) for pg in (False, True)
-}
 def _verzoeken_by_referentie_query(pg: bool):
     r = _requests("standaard", "afzender", "referentie_aanbieder", "ontvanger", "client",
                   where=lambda c: (in_values(c.referentie_aanbieder, "referenties", pg),))
@@ -165,6 +164,9 @@ def _open_verzoeken_by_client_query(pg: bool):
     return select(r.c.standaard, r.c.afzender, r.c.client, r.c.referentie_aanbieder).order_by(r.c.bericht_id)
 
 
+_LEVERINGEN_BY_NUMMER = {
+    (stop, pg): _leveringen_by_nummer_query(SO if stop else SA, stop, pg) for stop in (False, True) for pg in (False, True)
+}
 _VERZOEKEN_BY_REFERENTIE = {pg: _verzoeken_by_referentie_query(pg) for pg in (False, True)}
 _OPEN_VERZOEKEN_BY_CLIENT = {pg: _open_verzoeken_by_client_query(pg) for pg in (False, True)}
 _AFGEWEZEN_BY_REFERENTIE = {

@@ -14,6 +14,9 @@ Interpretations (project decisions, see docs/store.md):
 - The logical key of a start is ToewijzingNummer + Product (Categorie, Code) + Begindatum; a stop
   adds its Einddatum. A key is "active" when it was delivered (1) more often than deleted (3).
 - A start without ToewijzingNummer (task-based work) is not checked by TR019.
+- Requests are 315s (per AangevraagdProduct) and 317s (one Verzoek). A request is open until a 301
+  for the client carries its ReferentieAanbieder or a 319 rejects it (VerzoekAntwoord 1); a 319 has
+  no client and is matched by provider and reference, which TR347 makes unique per provider.
 """
 
 from __future__ import annotations
