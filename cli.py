@@ -334,9 +334,14 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
             continue
         rejected |= not result.ok
         if not kan_retour(result):
-            codes = ", ".join(sorted({f.code for f in result.findings if f.is_error})) or "geen heenbericht"
-            click.echo(f"{file}: geen retourbericht: niveau 1 afgekeurd ({codes})", err=True)
-            rejected = True
+            if result.level1_passed and result.message is not None:
+                # A valid message this command cannot answer (a retour itself, a 317, 319, 323): input error.
+                click.echo(f"{file}: geen retourbericht: berichten bouwt geen retour op een {result.message.nummer}", err=True)
+                usage = True
+            else:
+                codes = ", ".join(sorted({f.code for f in result.findings if f.is_error})) or "geen heenbericht"
+                click.echo(f"{file}: geen retourbericht: niveau 1 afgekeurd ({codes})", err=True)
+                rejected = True
             continue
         data = retour_voor(result, dagtekening_retour=dagtekening.date() if dagtekening else None)
         if output_dir is None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from lxml import etree
 
@@ -23,6 +24,15 @@ BERICHTEN = Path(sys.executable).parent / "berichten"
 def retour_codes(data: bytes) -> list[str]:
     root = etree.fromstring(data)
     return [el.text for el in root.iter("{*}RetourCode")]
+
+
+@pytest.mark.parametrize("name", ["317.xml", "319.xml"])
+def test_a_valid_message_without_a_retour_is_an_input_error(tmp_path, name):
+    """No 318/320 is built: the user hears why, and the exit code says input error, not findings."""
+    result = CliRunner().invoke(main, ["retour", str(STORE / "ijw" / name), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"berichten bouwt geen retour op een {name[:3]}" in result.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_retours_follow_the_control_levels(tmp_path):
