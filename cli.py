@@ -298,7 +298,7 @@ def _print_examples(fout: str, goed: str) -> None:
 @db_option
 def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir: str | None, max_bytes: int,
            bom: str, regeleinden: str, db_url: str | None) -> None:
-    """Maak het retourbericht (302/306/308/316) bij een 301/305/307/315.
+    """Maak het retourbericht (302/306/308/316/320) bij een 301/305/307/315/319.
 
     Volgt de controleniveaus van de standaard: faalt niveau 1 (bestand of XSD), dan is er geen
     retourbericht; faalt niveau 2, dan een retour met retourcode 0001 en de XsltVersie; anders een
@@ -335,7 +335,7 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
         rejected |= not result.ok
         if not kan_retour(result):
             if result.level1_passed and result.message is not None:
-                # A valid message this command cannot answer (a retour itself, a 317, 319, 323): input error.
+                # A valid message this command cannot answer (a retour itself, a 317, 323 or 325): input error.
                 click.echo(f"{file}: geen retourbericht: berichten bouwt geen retour op een {result.message.nummer}", err=True)
                 usage = True
             else:

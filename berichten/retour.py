@@ -1,13 +1,13 @@
-"""Retour messages (302, 306, 308, 316) built from the lxml tree of the heen message and its findings.
+"""Retour messages (302, 306, 308, 316, 320) built from the lxml tree of the heen message and its findings.
 
 How a retour is built (domain guide 1.5 and 4.2):
 
 - level 1 failed (an error finding of niveau 1): no retour at all (``build_retour`` returns None);
 - a level-2 error: the header only, with RetourCode 0001 and the XsltVersie used;
 - level-3/4 errors: each finding is placed on the message class its ``locatie`` points into.
-  Findings on the header give a header-only retour with their codes. Findings in the Client give
-  the header (0200 unless it has its own codes) plus the whole Client, where every class carries
-  its own RetourCodes: the codes of its findings, or 0200;
+  Findings on the header give a header-only retour with their codes. Findings in the body (the
+  Client; the Antwoord of a 319) give the header (0200 unless it has its own codes) plus the whole
+  body, where every class carries its own RetourCodes: the codes of its findings, or 0200;
 - no errors: the header only, without RetourCodes and without Client.
 
 The header is copied from the heen message unchanged (Afzender and Ontvanger included) except for
@@ -38,7 +38,11 @@ RETOUR_KLASSEN: dict[str, frozenset[str]] = {
     "306": frozenset({"Client", "StartProduct"}),
     "308": frozenset({"Client", "StopProduct"}),
     "316": frozenset({"Client", "AangevraagdProduct"}),
+    "320": frozenset({"Antwoord", "Woonplaatsbeginsel"}),  # the 319 has no level-2 (XSLT) rules
 }
+# No 318 yet: the official XSLT checks fifteen level-2 rules on a 317 (CS002, CD041, TR352, ...) that
+# are not registered here, so a 318 built now could approve a 317 the standard rejects. Its classes
+# would be Client, Verzoek, OngewijzigdProduct, TeWijzigenProduct and NieuwProduct.
 
 _STEP = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*)(?:\[(?P<pos>[1-9]\d*)\])?$")
 _IDENTIFICATIE = re.compile(r".*\S.*")
@@ -51,7 +55,7 @@ class Beoordeling:
     """The verdict as the retour expresses it."""
 
     header_codes: tuple[str, ...]  # empty: fully approved
-    class_codes: dict[Element, tuple[str, ...]] | None  # heen class -> its codes; None: no Client in the retour
+    class_codes: dict[Element, tuple[str, ...]] | None  # heen class -> its codes; None: no body in the retour
     xslt_versie: str | None  # filled only when the XSLT level (2) rejected the message
 
 
@@ -85,8 +89,13 @@ def resolve_locatie(root: Element, locatie: str | None) -> Element | None:
     return node
 
 
+def _body(root: Element, mns: str) -> Element | None:
+    """The message's body after the Header: the Client, or the Antwoord of a 319."""
+    return next((c for c in root if isinstance(c.tag, str) and c.tag != f"{{{mns}}}Header"), None)
+
+
 def _klasse_van(el: Element | None, klassen: frozenset[str], mns: str) -> Element | None:
-    """The nearest message class at or above ``el``; None when it lies outside the Client."""
+    """The nearest message class at or above ``el``; None when it lies outside the body."""
     while el is not None:
         qn = etree.QName(el)
         if qn.namespace == mns and qn.localname in klassen:
@@ -127,8 +136,8 @@ def beoordeel(
     header_codes = tuple(header.get(None, ()))
     if not per_klasse:
         return Beoordeling(header_codes, None, None)
-    client = root.find(f"{{{message.namespace}}}Client")
-    all_classes = [el for el in client.iter(etree.Element) if _klasse_van(el, klassen, message.namespace) is el]
+    body = _body(root, message.namespace)
+    all_classes = [el for el in body.iter(etree.Element) if _klasse_van(el, klassen, message.namespace) is el]
     class_codes = {el: tuple(per_klasse.get(el, (GEEN_OPMERKING,))) for el in all_classes}
     return Beoordeling(header_codes or (GEEN_OPMERKING,), class_codes, None)
 
@@ -216,7 +225,7 @@ def _retour_tree(
     if beoordeling.header_codes:
         retourcodes(header, beoordeling.header_codes)
     if beoordeling.class_codes is not None:
-        out.append(copy(root.find(f"{{{heen.namespace}}}Client")))
+        out.append(copy(_body(root, heen.namespace)))
     return out
 
 

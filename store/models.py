@@ -188,7 +188,7 @@ class Antwoord(SQLModel, table=True):
 
 
 class Retour(SQLModel, table=True):
-    """One class with RetourCodes in a stored retour message (302/306/308/316)."""
+    """One class with RetourCodes in a stored retour message (302, 306, 308, 316, 318, 320)."""
 
     __tablename__ = "retour"
 

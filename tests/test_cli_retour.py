@@ -26,13 +26,30 @@ def retour_codes(data: bytes) -> list[str]:
     return [el.text for el in root.iter("{*}RetourCode")]
 
 
-@pytest.mark.parametrize("name", ["317.xml", "319.xml"])
-def test_a_valid_message_without_a_retour_is_an_input_error(tmp_path, name):
-    """No 318/320 is built: the user hears why, and the exit code says input error, not findings."""
-    result = CliRunner().invoke(main, ["retour", str(STORE / "ijw" / name), "-o", str(tmp_path)])
+def test_an_answer_gets_a_320(tmp_path):
+    result = CliRunner().invoke(main, ["retour", str(STORE / "iwmo" / "319.xml"), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.iterdir()
+    assert written.name == "319.320.xml"
+    assert Validator().validate_bytes(written.read_bytes()).ok
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_a_request_for_change_gets_no_318_yet(tmp_path, standaard):
+    result = CliRunner().invoke(main, ["retour", str(STORE / standaard / "317.xml"), "-o", str(tmp_path)])
     assert result.exit_code == 2
-    assert f"berichten bouwt geen retour op een {name[:3]}" in result.stderr
-    assert not list(tmp_path.iterdir())
+    assert "berichten bouwt geen retour op een 317" in result.stderr
+
+
+def test_a_retour_gets_no_retour_and_that_is_an_input_error(tmp_path):
+    """A valid message the command cannot answer: the user hears why, and the exit code says input
+    error (2), not findings (1)."""
+    first = CliRunner().invoke(main, ["retour", str(STORE / "ijw" / "319.xml"), "-o", str(tmp_path / "een")])
+    (retour,) = (tmp_path / "een").iterdir()
+    result = CliRunner().invoke(main, ["retour", str(retour), "-o", str(tmp_path / "twee")])
+    assert first.exit_code == 0 and result.exit_code == 2
+    assert "berichten bouwt geen retour op een 320" in result.stderr
+    assert not (tmp_path / "twee").exists() or not list((tmp_path / "twee").iterdir())
 
 
 def test_retours_follow_the_control_levels(tmp_path):

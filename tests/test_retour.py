@@ -1,4 +1,4 @@
-"""Retour messages 302/306/308/316: content per outcome, bytes on the wire, and XSD validity.
+"""Retour messages 302/306/308/316/320: content per outcome, bytes on the wire, and XSD validity.
 
 Every retour built here is checked against our own retour XSD; the ``published`` tests check the
 same retours against the published XSDs (skipped when the reference folder is absent).
@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from berichten.findings import Finding
-from berichten.release import get_release
+from berichten.release import RETOUR_VAN, get_release
 from berichten.xpath import element_path
 from berichten.retour import RETOUR_KLASSEN, XSLT_VERSIE, build_retour, resolve_locatie
 from tests.conftest import FIXTURES
@@ -299,8 +299,57 @@ def test_golden_retours(name, validator):
 # --- the same retours against the published XSDs ---------------------------------------------------
 
 
-def _all_retours(validator: Validator) -> list[tuple[str, str, bytes]]:
+# 319 (answers; no level-2 rules exist for it): our fixtures in fixtures/store/; findings placed on a class.
+VERZOEK_ANTWOORD = [(s, "319") for s in ("ijw", "iwmo")]
+VERZOEK_ANTWOORD_PAD = {"319": ("/Bericht/Antwoord/VerzoekAntwoord", "Antwoord", "Antwoord")}
+
+
+def store_heen(standaard: str, bericht: str) -> bytes:
+    return (FIXTURES / "store" / standaard / f"{bericht}.xml").read_bytes()
+
+
+def _verzoek_antwoord_retours(validator: Validator) -> list[tuple[str, str, str, bytes]]:
+    """(standaard, retour, case, bytes): approved, level 2 (0001), a class finding, a header finding."""
     out = []
+    for standaard, bericht in VERZOEK_ANTWOORD:
+        heen = store_heen(standaard, bericht)
+        level2 = Finding(code="CS002", niveau=2, severity="error", melding="proef", retourcode="0001", locatie="/Bericht/Header")
+        for case, extra in (
+            ("akkoord", []), ("niveau2", [level2]), ("klasse", [synthetic(VERZOEK_ANTWOORD_PAD[bericht][0], "9374")]),
+            ("header", [synthetic("/Bericht/Header/BerichtIdentificatie/Identificatie", "9056")]),
+        ):
+            out.append((standaard, RETOUR_VAN[bericht], case, build(standaard, bericht, validator, heen, extra)))
+    return out
+
+
+def test_retours_on_319(validator, ours):
+    for standaard, nummer, case, data in _verzoek_antwoord_retours(validator):
+        root = parse(data)
+        assert_retour_valid(data, standaard, nummer, ours)
+        _, klasse, body = VERZOEK_ANTWOORD_PAD["319"]
+        if case == "akkoord":
+            assert [local(c) for c in root] == ["Header"] and header_codes(root) == []
+        elif case == "niveau2":
+            assert [local(c) for c in root] == ["Header"] and header_codes(root) == ["0001"]
+        elif case == "header":
+            assert [local(c) for c in root] == ["Header"] and header_codes(root) == ["9056"]
+        else:
+            assert [local(c) for c in root] == ["Header", body] and header_codes(root) == ["0200"]
+            codes = {local(el): [c.text for c in el[len(el) - 1]] for el in root[1].iter(etree.Element)
+                     if local(el) in RETOUR_KLASSEN[nummer]}
+            assert codes[klasse] == ["9374"]
+            assert all(c == ["0200"] for name, c in codes.items() if name != klasse), codes
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_no_318_while_the_317_has_no_level2_rules(standaard, validator):
+    """A 318 would have to say 0001 where the XSLT rejects a 317; without those rules we build none."""
+    result = validator.validate_bytes(store_heen(standaard, "317"))
+    assert result.level1_passed and not kan_retour(result)
+
+
+def _all_retours(validator: Validator) -> list[tuple[str, str, bytes]]:
+    out = [(standaard, nummer, data) for standaard, nummer, _, data in _verzoek_antwoord_retours(validator)]
     for standaard, bericht in HEEN:
         heen = heen_path(standaard, bericht).read_bytes()
         for data in (
@@ -315,7 +364,7 @@ def _all_retours(validator: Validator) -> list[tuple[str, str, bytes]]:
 
 def test_every_retour_is_valid_against_the_published_xsd(reference, validator):
     retours = _all_retours(validator)
-    assert len(retours) == 32
+    assert len(retours) == 40
     for standaard, nummer, data in retours:
         schema_file = f"{'JW' if standaard == 'ijw' else 'WMO'}{nummer}.xsd"
         assert reference.published_xsd_verdict(data, standaard, schema_file), (standaard, nummer, data[:400])
