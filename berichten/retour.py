@@ -38,7 +38,7 @@ RETOUR_KLASSEN: dict[str, frozenset[str]] = {
     "306": frozenset({"Client", "StartProduct"}),
     "308": frozenset({"Client", "StopProduct"}),
     "316": frozenset({"Client", "AangevraagdProduct"}),
-    "320": frozenset({"Antwoord", "Woonplaatsbeginsel"}),  # the 319 has no level-2 (XSLT) rules
+    "320": frozenset({"Antwoord", "Woonplaatsbeginsel"}),  # the 319's XSLT rules: TR377, TR409 (iJw)
 }
 # No 318 yet: the official XSLT checks fifteen level-2 rules on a 317 (CS002, CD041, TR352, ...) that
 # are not registered here, so a 318 built now could approve a 317 the standard rejects. Its classes
