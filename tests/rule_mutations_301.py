@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-from tests.xmledit import PARSER, MessageTree
+from tests.xmledit import PARSER, MessageTree, local
 
 # XSD element order of the classes the operators insert into.
 ORDER = {
@@ -59,7 +59,7 @@ class Tree(MessageTree):
         return self.find_all("Client/Contactgegevens/Contact") + self.find_all("Client/Relaties/Relatie/Contact")
 
     def adressen(self) -> list[etree._Element]:
-        return [a for c in self.contacts() for a in c if isinstance(a.tag, str) and etree.QName(a).localname == "Adres"]
+        return [a for c in self.contacts() for a in c if local(a) == "Adres"]
 
     def namen(self) -> list[etree._Element]:
         return self.find_all("Client/Naam") + self.find_all("Client/Relaties/Relatie/Naam")
@@ -473,8 +473,7 @@ def op_hulpmiddel(t: Tree, r: random.Random) -> bool:
 def op_datum_spaties(t: Tree, r: random.Random) -> bool:
     """Surround a date with spaces: XSD-valid (xs:date collapses whitespace)."""
     candidates = (t.find_all("Header/BerichtIdentificatie/Dagtekening")
-                  + [c for p in t.products() for c in p if isinstance(c.tag, str)
-                     and etree.QName(c).localname in ("Einddatum", "Ingangsdatum", "Toewijzingsdatum")]
+                  + [c for p in t.products() for c in p if local(c) in ("Einddatum", "Ingangsdatum", "Toewijzingsdatum")]
                   + [g[0] for g in t.geboortedatums()])
     el = r.choice(candidates)
     el.text = r.choice([" ", "  ", "\t"]) + el.text.strip() + r.choice(["", " "])

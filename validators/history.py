@@ -139,8 +139,8 @@ class HistoryContext(RuleContext):
         return self.head.ontvanger or ""
 
     @cached_property
-    def client_el(self) -> etree._Element:
-        return self.root.find(self.m("Client"))
+    def client_el(self) -> etree._Element | None:
+        return next(self.root.iterchildren(self.m("Client")), None)
 
     @cached_property
     def client_key(self) -> str:
