@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from berichten import xmlinput
 from berichten.parse import PARSE_BERICHTCODE, PARSE_INHOUD
+from berichten.release import RELEASES
 from validators import xsd
 from validators.engine import REGISTRY, Rule
 
@@ -32,7 +33,8 @@ class CodeInfo:
     varianten: tuple[tuple[str, str], ...] = ()
 
 
-_ALLE = ("301", "302", "305", "306", "307", "308", "315", "316")
+# Level-1 checks (file, XML, schema) apply to every message of the family, heen and retour.
+_ALLE = tuple(sorted({m.nummer for rel in RELEASES.values() for m in rel.messages()}))
 _STD = ("ijw", "iwmo")
 
 LEVEL1_CODES: tuple[CodeInfo, ...] = (

@@ -2,10 +2,11 @@
 
 The official XSLT matches these by element name (``Bsn``, ``Geboortedatum/Datum``, address and name
 parts of the basisschema), so they also fire on retour messages. This module registers them for
-301 and the retours; other rule modules reuse the check functions for their own messages:
+every message whose XSD has the element (``BSN_MESSAGES``, ``PERSON_MESSAGES``,
+``ADDRESS_MESSAGES``); a message added later gets them with one call:
 
     from validators.rules.common import register_generic
-    register_generic(("CS002", "CS139", "TR002"), berichten=("305", "307"))
+    register_generic(("CS002",), berichten=("327",))
 
 ``tr134_hits`` is the shared "date not after the Dagtekening" test behind TR134.
 """
@@ -23,8 +24,11 @@ from validators.rules._helpers import as_date, cached, filled, value
 
 Element = etree._Element
 
-# Messages the XSLT's generic templates fire on (retours included, see the reference rules README).
-PERSON_MESSAGES = ("301", "302", "305", "306", "307", "308", "315", "316")  # Bsn and Geboortedatum
+# Messages the XSLT's generic templates fire on, heen and retour: every message whose XSD has the
+# element they match by name (tests/test_rule_coverage.py derives this from the XSLT and the XSDs).
+BSN_MESSAGES = ("301", "302", "305", "306", "307", "308", "315", "316", "317", "318", "323", "325")
+# Geboortedatum exists in 301-316 only; 317, 318, 323 and 325 identify the client by Bsn alone.
+PERSON_MESSAGES = ("301", "302", "305", "306", "307", "308", "315", "316")
 ADDRESS_MESSAGES = ("301", "302")  # Adres, Communicatie and VolledigeNaam exist only in 301/302
 
 _POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
@@ -320,11 +324,15 @@ def register_generic(codes: Iterable[str], berichten: Iterable[str]) -> None:
             )(g.check)
 
 
-register_generic(("CS002", "CS139", "TR002"), PERSON_MESSAGES)
+register_generic(("CS002",), BSN_MESSAGES)
+register_generic(("CS139", "TR002"), PERSON_MESSAGES)
 register_generic(("CD005", "CD007", "CD025", "CS050", "CS089"), ADDRESS_MESSAGES)
 
 __all__ = [
+    "ADDRESS_MESSAGES",
+    "BSN_MESSAGES",
     "GENERIC_RULES",
+    "PERSON_MESSAGES",
     "check_cd005",
     "check_cd007",
     "check_cd025",
