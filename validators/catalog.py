@@ -144,9 +144,10 @@ def registries() -> list:
     import validators.rules  # noqa: F401  (registers the standard's rules)
 
     from validators.history import HISTORY_REGISTRY
+    from validators.level4 import LEVEL4_REGISTRY
     from validators.regional import REGIONAL_REGISTRY
 
-    return [REGISTRY, HISTORY_REGISTRY, REGIONAL_REGISTRY]
+    return [REGISTRY, HISTORY_REGISTRY, LEVEL4_REGISTRY, REGIONAL_REGISTRY]
 
 
 def all_codes() -> Iterator[CodeInfo]:

@@ -7,7 +7,7 @@ to be created once and reused for many messages.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from berichten.findings import Finding, has_errors
@@ -22,6 +22,10 @@ class ValidationResult:
     document: Document
     xsd_valid: bool | None  # None only when the file is not well-formed
     findings: list[Finding]
+    # The control levels that ran on this message (3 is added by store.validate, 4 with lists), and
+    # the level-4 checks that did not run for lack of a list: never reported as passed.
+    niveaus: list[int] = field(default_factory=list)
+    niet_gecontroleerd: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> MessageType | None:
@@ -51,11 +55,16 @@ class ValidationResult:
             "well_formed": self.well_formed,
             "xsd_valid": self.xsd_valid,
             "findings": [f.to_dict() for f in self.findings],
+            "niveaus": sorted(self.niveaus),
         }
 
 
 class Validator:
-    """Validates messages at levels 1 (file + XSD) and 2 (rules inside one message)."""
+    """Validates messages at levels 1 (file + XSD), 2 (rules inside one message) and 4 (external lists).
+
+    ``lists``: the level-4 lists (``validators.level4.Lists``); None means the lists shipped with
+    berichten, ``Lists.off()`` switches level 4 off.
+    """
 
     def __init__(
         self,
@@ -63,6 +72,7 @@ class Validator:
         policy: InputPolicy = InputPolicy(),
         rules: RuleRegistry | None = None,
         run_rules: bool = True,
+        lists=None,
     ) -> None:
         self.schemas = schemas or SchemaSet()
         self.policy = policy
@@ -72,6 +82,9 @@ class Validator:
             rules = REGISTRY
         self.rules = rules
         self.run_rules = run_rules
+        from validators.level4 import Lists
+
+        self.lists: Lists = Lists.shipped() if lists is None else lists
 
     def validate_bytes(self, data: bytes) -> ValidationResult:
         return self.validate_document(read_document(data, self.policy))
@@ -83,13 +96,29 @@ class Validator:
     def validate_document(self, doc: Document) -> ValidationResult:
         findings = list(doc.findings)
         if doc.root is None:
-            return ValidationResult(doc, None, findings)
+            return ValidationResult(doc, None, findings, [1])
         message = doc.message
         if message is None:
-            return ValidationResult(doc, False, findings)
+            return ValidationResult(doc, False, findings, [1])
         xsd_findings = self.schemas.validate(doc.root, message)
         findings += xsd_findings
         xsd_valid = not xsd_findings
+        niveaus = [1]
         if xsd_valid and self.run_rules and not doc.has_entities:
             findings += self.rules.run(doc.root, message)
-        return ValidationResult(doc, xsd_valid, findings)
+            niveaus.append(2)
+        result = ValidationResult(doc, xsd_valid, findings, niveaus)
+        if 2 in niveaus and self.lists.enabled and result.level1_passed and not any(f.is_error for f in findings):
+            self._level4(result)
+        return result
+
+    def _level4(self, result: ValidationResult) -> None:
+        """Level 4 after levels 1 and 2 passed, as in the standard (a rejected message is not looked up)."""
+        from validators.level4 import LEVEL4_REGISTRY, run_level4
+
+        message = result.document.message
+        if not LEVEL4_REGISTRY.for_message(message):  # retour messages: level 4 has nothing to check
+            return
+        result.findings += run_level4(result.document.root, message, self.lists)
+        result.niveaus.append(4)
+        result.niet_gecontroleerd = self.lists.niet_gecontroleerd(message.standaard, message.nummer)
