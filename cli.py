@@ -79,10 +79,30 @@ def db_option(func):
     )(func)
 
 
+def lists_option(func):
+    return click.option(
+        "--lijsten", "lijsten", envvar="BERICHTEN_LIJSTEN", type=click.Path(dir_okay=False),
+        help="TOML met een tabel [lijsten] (ook de regionale configuratie): lijsten voor niveau 4 "
+             "(gemeentecodes, productcodes, contracten, AGB); zonder: de meegeleverde lijsten.",
+    )(func)
+
+
+def load_level4_lists(lijsten: str | None):
+    """The level-4 lists of a command; a missing or malformed list is an input error (exit 2)."""
+    from validators.level4 import ListError, load_lists
+
+    try:
+        return load_lists(lijsten)
+    except ListError as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 @contextmanager
-def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str, db_url: str | None = None):
-    """The validator for a command: levels 1-2, plus level 3 against a store when a URL is given."""
-    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden)
+def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str, db_url: str | None = None,
+                     lijsten: str | None = None):
+    """The validator for a command: levels 1, 2 and 4, plus level 3 against a store when a URL is given."""
+    validator = make_validator(xsd_dir, max_bytes, bom, regeleinden, lijsten)
     if not db_url:
         yield validator
         return
@@ -98,7 +118,7 @@ def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden:
         yield history
 
 
-def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str):
+def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str, lijsten: str | None = None):
     from validators.pipeline import Validator
     from validators.xsd import SchemaNotFound, SchemaSet
 
@@ -106,7 +126,8 @@ def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: s
         schemas = SchemaSet(xsd_dir) if xsd_dir else SchemaSet()
     except SchemaNotFound as exc:
         raise click.UsageError(str(exc)) from None
-    return Validator(schemas=schemas, policy=InputPolicy(max_bytes=max_bytes, bom=bom, line_endings=regeleinden))
+    return Validator(schemas=schemas, policy=InputPolicy(max_bytes=max_bytes, bom=bom, line_endings=regeleinden),
+                     lists=load_level4_lists(lijsten))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,20 +151,23 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 @input_options
 @db_option
+@lists_option
 def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str,
-             db_url: str | None) -> None:
-    """Controleer berichten op niveau 1 (bestand en XSD) en niveau 2 (regels binnen het bericht).
+             db_url: str | None, lijsten: str | None) -> None:
+    """Controleer berichten op niveau 1 (bestand en XSD), 2 (regels binnen het bericht) en 4 (lijsten).
 
     PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht).
 
     \b
     Uitvoer --format jsonl: per bestand precies één JSON-object per regel, in invoervolgorde:
-      {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings": [...]}
+      {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings": [...], "niveaus": [1, 2, 4]}
+    "niveaus": de controleniveaus die op het bericht zijn uitgevoerd.
     Met --db ook niveau 3: regels die eerdere berichten in de database nodig hebben (er wordt niets
-    opgeslagen; daarvoor is `berichten import`).
+    opgeslagen; daarvoor is `berichten import`). Niveau 4 gebruikt de meegeleverde gemeente- en
+    productcodes, of de lijsten uit --lijsten (zie `berichten lijsten`).
     Exitcode: 0 alles geldig, 1 minstens één fout, 2 gebruiks- of leesfout.
     """
-    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url) as validator:
+    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url, lijsten) as validator:
         _validate_all(validator, paths, fmt)
 
 
@@ -151,6 +175,7 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
     inputs = InputPaths(paths)
     counts = {"files": 0, "invalid": 0}
     unreadable = False
+    niet_gecontroleerd: dict[str, None] = {}
     for file in inputs:
         try:
             result = validator.validate_path(file)
@@ -160,6 +185,7 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
             continue
         counts["files"] += 1
         counts["invalid"] += not result.ok
+        niet_gecontroleerd.update(dict.fromkeys(result.niet_gecontroleerd))
         if fmt == "jsonl":
             click.echo(json.dumps(result.to_dict(file), ensure_ascii=False))
         else:
@@ -167,6 +193,8 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
     if fmt == "text" and counts["files"] > 1:
         geldig = counts["files"] - counts["invalid"]
         click.echo(f"{counts['files']} bestanden: {geldig} geldig, {counts['invalid']} met fouten")
+    if fmt == "text" and niet_gecontroleerd:
+        note_niet_gecontroleerd(list(niet_gecontroleerd))
     if inputs.missing or unreadable:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if counts["invalid"] else EXIT_OK)
@@ -187,9 +215,35 @@ def render_text(file: str, result) -> str:
     errors = sum(f.is_error for f in result.findings)
     warnings = len(result.findings) - errors
     verdict = click.style("GELDIG", fg="green") if result.ok else click.style("ONGELDIG", fg="red")
-    lines = [f"{file}: {verdict}", f"  {soort} · {xsd} · {errors} fout(en), {warnings} waarschuwing(en)/info"]
+    lines = [f"{file}: {verdict} ({render_niveaus(result)})",
+             f"  {soort} · {xsd} · {errors} fout(en), {warnings} waarschuwing(en)/info"]
     lines += [f"  {render_finding(f)}" for f in result.findings]
     return "\n".join(lines)
+
+
+def render_niveaus(result) -> str:
+    """``niveau 1-2, 4 gecontroleerd; niet gecontroleerd: niveau 3, contracten``: never a bare GELDIG."""
+    ran = sorted(result.niveaus)
+    text = f"niveau {_ranges(ran)} gecontroleerd" if ran else "niets gecontroleerd"
+    niet = [f"niveau {_ranges([n for n in (1, 2, 3, 4) if n not in ran])}"] if len(ran) < 4 else []
+    niet += result.niet_gecontroleerd
+    return text + (f"; niet gecontroleerd: {', '.join(niet)}" if niet else "")
+
+
+def _ranges(levels: list[int]) -> str:
+    parts: list[list[int]] = []
+    for n in levels:
+        if parts and parts[-1][-1] == n - 1:
+            parts[-1].append(n)
+        else:
+            parts.append([n])
+    return ", ".join(f"{p[0]}-{p[-1]}" if len(p) > 1 else str(p[0]) for p in parts)
+
+
+def note_niet_gecontroleerd(names: list[str]) -> None:
+    """Once per run: which level-4 checks had no list (so they are not mistaken for passed)."""
+    click.echo(f"berichten: let op: niveau 4 zonder lijst, niet gecontroleerd: {', '.join(names)} "
+               "(stel ze in met --lijsten; zie `berichten lijsten`)", err=True)
 
 
 def render_finding(f: Finding) -> str:
@@ -296,8 +350,9 @@ def _print_examples(fout: str, goed: str) -> None:
 @click.option("--dagtekening", type=click.DateTime(["%Y-%m-%d"]), help="DagtekeningRetour (standaard: vandaag).")
 @input_options
 @db_option
+@lists_option
 def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir: str | None, max_bytes: int,
-           bom: str, regeleinden: str, db_url: str | None) -> None:
+           bom: str, regeleinden: str, db_url: str | None, lijsten: str | None) -> None:
     """Maak het retourbericht (302/306/308/316/320) bij een 301/305/307/315/319.
 
     Volgt de controleniveaus van de standaard: faalt niveau 1 (bestand of XSD), dan is er geen
@@ -308,10 +363,11 @@ def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir:
     Voorbeelden:
       berichten retour toewijzing.xml > toewijzing.302.xml
       berichten retour inbox/ -o retour/ --db sqlite:///berichten.db
-    Met --db ook niveau 3 (eerdere berichten): afkeur met de eigen retourcode van de regel.
+    Met --db ook niveau 3 (eerdere berichten): afkeur met de eigen retourcode van de regel; net zo
+    niveau 4 (systeemdatum, gemeente- en productcodes, contracten uit --lijsten).
     Exitcode: 0 alles goedgekeurd, 1 een bericht afgekeurd of zonder retour, 2 gebruiks- of leesfout.
     """
-    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url) as validator:
+    with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url, lijsten) as validator:
         _retour_all(validator, paths, output_dir, dagtekening)
 
 
@@ -393,9 +449,10 @@ def _register_layer_commands() -> None:
     from inbox.commands import COMMANDS as inbox_commands
     from report.commands import COMMANDS as report_commands
     from store.commands import COMMANDS as store_commands
+    from validators.level4.commands import COMMANDS as level4_commands
     from validators.regional.commands import COMMANDS as regional_commands
 
-    for command in (*store_commands, *regional_commands, *inbox_commands, *report_commands):
+    for command in (*store_commands, *regional_commands, *level4_commands, *inbox_commands, *report_commands):
         main.add_command(command)
 
 

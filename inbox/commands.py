@@ -29,10 +29,12 @@ EXIT_OK, EXIT_USAGE = 0, 2
 @click.option("--host", envvar="BERICHTEN_INBOX_HOST",
               help="Naam van deze machine voor de claimmappen (.bezig/<host>/); standaard de hostnaam. "
                    "Geef een vaste naam in containers, waar de hostnaam bij elke start verandert.")
+@click.option("--lijsten", "lijsten", envvar="BERICHTEN_LIJSTEN", type=click.Path(dir_okay=False),
+              help="TOML met [lijsten] voor niveau 4; standaard die van --config, anders de meegeleverde lijsten.")
 @click.option("-v", "--verbose", is_flag=True, help="Ook debugregels loggen.")
 def inbox(
     folder: str, url: str, once: bool, config: str | None, interval: float, settle: float, host: str | None,
-    verbose: bool,
+    verbose: bool, lijsten: str | None = None,
 ) -> None:
     """Verwerk berichten die in FOLDER worden gezet: valideren, opslaan, retour en rapport schrijven.
 
@@ -56,8 +58,16 @@ def inbox(
             Regional(config)  # a wrong TOML is a usage error, before anything starts
         except RegionalUnavailable as exc:
             raise click.UsageError(str(exc)) from None
+    from validators.level4 import ListError, load_lists
+
+    try:
+        load_lists(lijsten or config)  # a missing or malformed list stops the worker before it starts
+    except ListError as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     setup_logging(logging.DEBUG if verbose else logging.INFO)
-    worker = Worker(folder, WorkerOptions(url=url, settle=settle, interval=interval, config=config, host=host))
+    worker = Worker(folder, WorkerOptions(url=url, settle=settle, interval=interval, config=config, host=host,
+                                          lijsten=lijsten))
     worker.install_signal_handlers()
     t = worker.run(once=once)
     click.echo(

@@ -64,6 +64,7 @@ class WorkerOptions:
     pseudonym_key: str | None = None
     migrate: bool = True
     host: str | None = None  # claim folders live under .bezig/<host>/; default: the host name
+    lijsten: str | None = None  # TOML with [lijsten] for level 4; default: the config's, else the shipped lists
 
 
 class Worker:
@@ -85,6 +86,13 @@ class Worker:
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
 
+    def _validator(self):
+        """Levels 1-2 and 4; the level-4 lists of --lijsten or of the regional TOML's [lijsten]."""
+        from validators.level4 import load_lists
+        from validators.pipeline import Validator
+
+        return Validator(lists=load_lists(self.options.lijsten or self.options.config))
+
     # -- main loop -----------------------------------------------------------------------------------
 
     def run(self, once: bool = False) -> Totals:
@@ -94,7 +102,7 @@ class Worker:
         regional = Regional(self.options.config) if self.options.config else None
         slot = ClaimFolder(self.layout, self.options.host)
         processor = Processor(self.layout, self.url, slot.worker_id, regional=regional,
-                              pseudonym_key=self.options.pseudonym_key)
+                              pseudonym_key=self.options.pseudonym_key, validator=self._validator())
         event(log, "start", worker=slot.worker_id, inbox=str(self.layout.root), once=once)
         settler = Settler(self.options.settle)
         try:

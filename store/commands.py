@@ -47,8 +47,10 @@ def db_upgrade(url: str) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Berichten per transactie.")
-def import_command(paths: tuple[str, ...], url: str, batch_size: int) -> None:
-    """Valideer berichten (niveau 1-3) en sla ze op; hetzelfde bestand twee keer telt één keer.
+@click.option("--lijsten", "lijsten", envvar="BERICHTEN_LIJSTEN", type=click.Path(dir_okay=False),
+              help="TOML met [lijsten] voor niveau 4 (zie `berichten lijsten`); zonder: de meegeleverde lijsten.")
+def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: str | None) -> None:
+    """Valideer berichten (niveau 1-4) en sla ze op; hetzelfde bestand twee keer telt één keer.
 
     PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht). Ook afgekeurde berichten
     worden bewaard, met hun bevindingen.
@@ -63,10 +65,11 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int) -> None:
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise click.UsageError(f"bestaat niet: {', '.join(missing)}")
+    validator = _validator(lijsten)
     if sys.stderr.isatty():
-        summary = _import_with_progress(paths, url, batch_size)
+        summary = _import_with_progress(paths, url, batch_size, validator)
     else:
-        summary = import_paths(paths, url, batch_size=batch_size)
+        summary = import_paths(paths, url, batch_size=batch_size, validator=validator)
     click.echo(
         f"{summary.files} bestanden: {summary.stored} opgeslagen, {summary.rejected} afgekeurd, "
         f"{summary.duplicates} al aanwezig"
@@ -80,7 +83,19 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int) -> None:
     sys.exit(EXIT_OK if summary.ok else EXIT_FINDINGS)
 
 
-def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int):
+def _validator(lijsten: str | None):
+    """Levels 1-2 and 4 with the level-4 lists of ``--lijsten``; a bad list is an input error (exit 2)."""
+    from validators.level4 import ListError, load_lists
+    from validators.pipeline import Validator
+
+    try:
+        return Validator(lists=load_lists(lijsten))
+    except ListError as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, validator=None):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -95,7 +110,7 @@ def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int):
         def progress(done: int, total: int | None) -> None:
             bar.update(task, completed=done, total=total)
 
-        return import_paths(paths, url, batch_size=batch_size, progress=progress)
+        return import_paths(paths, url, batch_size=batch_size, progress=progress, validator=validator)
 
 
 @click.command("export")

@@ -41,7 +41,7 @@ def verdict(result: ValidationResult) -> Verdict:
     n1 = result.level1_passed and not _errors_at(f, 1)
     n2 = (not _errors_at(f, 2)) if n1 else None
     n3 = (not _errors_at(f, 3)) if n2 else None
-    n4 = False if _errors_at(f, 4) else None
+    n4 = False if _errors_at(f, 4) else (True if 4 in result.niveaus else None)
     return Verdict(n1, n2, n3, n4)
 
 
@@ -53,6 +53,7 @@ def add_history_findings(result: ValidationResult, history: StoreHistory, sha256
     if _errors_at(result.findings, 2):
         return result
     result.findings.extend(run_history(result.document.root, message, history, sha256, result.document.header))
+    result.niveaus.append(3)
     return result
 
 

@@ -19,7 +19,7 @@ INVOER = PROJECT / "fixtures" / "invoer"
 GELDIG = DEMO / "jw301-toewijzing-geldig.xml"
 BERICHTEN = Path(sys.executable).parent / "berichten"
 
-CONTRACT_KEYS = {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings"}
+CONTRACT_KEYS = {"file", "standaard", "bericht", "well_formed", "xsd_valid", "findings", "niveaus"}
 FINDING_KEYS = {"code", "niveau", "severity", "retourcode", "locatie", "melding"}
 
 
@@ -37,8 +37,9 @@ def test_valid_message_exits_0_with_one_object():
     [obj] = jsonl(result.output)
     assert obj == {
         "file": str(GELDIG), "standaard": "ijw", "bericht": "301",
-        "well_formed": True, "xsd_valid": True, "findings": [],
+        "well_formed": True, "xsd_valid": True, "findings": [], "niveaus": [1, 2, 4],
     }
+    assert list(obj)[-1] == "niveaus"  # additive: after the keys the contract had before
 
 
 def test_one_object_per_file_in_input_order_with_the_contract_shape():

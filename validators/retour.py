@@ -61,10 +61,13 @@ def retour_voor(
         return None
     retour_message(result.message)  # KeyError for messages we do not answer
     dagtekening = dagtekening_retour or date.today()
+    # A level-4 project check without a retourcode in the standard (an unknown AGB code) rejects the
+    # message for the backoffice but has no code to put in the retour (docs/lijsten.md).
+    gevonden = list(result.findings if findings is None else findings) + list(extra_findings or ())
     return build_retour(
         result.document.root,
         result.message,
-        list(result.findings if findings is None else findings) + list(extra_findings or ()),
+        [f for f in gevonden if f.retourcode or f.niveau != 4],
         identificatie_retour=identificatie_retour or retour_identificatie(result.document.raw, dagtekening),
         dagtekening_retour=dagtekening,
         xslt_versie=xslt_versie,

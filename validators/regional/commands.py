@@ -100,8 +100,9 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
         click.echo(f"berichten: let op: geen {register} opgegeven (--{register} of --db); "
                    "de regionale regels die dat register nodig hebben zijn NIET gecontroleerd", err=True)
     files = list(_expand(paths))
+    validator = _validator(config.source)
     try:
-        verdicts = check_messages(files, config, facts)
+        verdicts = check_messages(files, config, facts, validator=validator)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: niet te lezen ({exc.strerror or exc})"])
     if fmt == "jsonl":
@@ -110,6 +111,17 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     else:
         click.echo(render_text(verdicts))
     sys.exit(EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK)
+
+
+def _validator(config_path: str):
+    """Levels 1-2 and 4 with the [lijsten] of the regional TOML (the shipped lists when it has none)."""
+    from validators.level4 import ListError, load_lists
+    from validators.pipeline import Validator
+
+    try:
+        return Validator(lists=load_lists(config_path))
+    except ListError as exc:
+        _fail([str(exc)])
 
 
 def _config(regio: str | None, config_path: str | None, load_config):

@@ -160,6 +160,7 @@ class RegionConfig(_Strict):
     opdrachten: tuple[Opdracht, ...] = Field(default=(), alias="opdracht")
     producten: tuple[Product, ...] = Field(default=(), alias="product")
     buurtteams: tuple[Buurtteam, ...] = Field(default=(), alias="buurtteam")
+    lijsten: dict[str, Any] | None = None  # level-4 list files; read by validators.level4.config
     source: str = Field(default="", exclude=True)
 
     @property
