@@ -58,7 +58,7 @@ SCENARIOS = [
     ("tr019-stop-zonder-toewijzing", [], STOP, {"TR019", "TR382"}),
     # TR056: Identificatie unique per sender and message type
     ("tr056-zelfde-identificatie", [S("301", identificatie="DUBBEL-1")], S("301", VERSIE_2, identificatie="DUBBEL-1"), {"TR056"}),
-    ("tr056-andere-afzender", [S("301", identificatie="DUBBEL-1")], S("301", identificatie="DUBBEL-1", afzender="0600"), set()),
+    ("tr056-andere-afzender", [S("301", identificatie="DUBBEL-1")], S("301", identificatie="DUBBEL-1", afzender="0606"), set()),
     # TR063: a delete needs an earlier delivery with the same key
     ("tr063-start-verwijderen-zonder-start", [TOEWIJZING], S("305", DELETE), {"TR063"}),
     ("tr063-start-verwijderen", [TOEWIJZING, START], S("305", DELETE), set()),
@@ -89,7 +89,7 @@ SCENARIOS = [
     ("tr332-nummer-andere-client", [TOEWIJZING], S("301", VERSIE_2, bsn=ANDERE_BSN), {"TR332"}),
     ("tr332-nummer-andere-aanbieder", [TOEWIJZING], S("301", VERSIE_2, ontvanger="87650002"), {"TR332"}),
     ("tr332-nieuwe-versie", [TOEWIJZING], S("301", VERSIE_2), set()),
-    ("tr332-andere-gemeente", [TOEWIJZING], S("301", afzender="0600"), set()),
+    ("tr332-andere-gemeente", [TOEWIJZING], S("301", afzender="0606"), set()),
     # TR379: ReferentieAanbieder only when honouring a request
     ("tr379-referentie-zonder-verzoek", [], S("301", HONOREERT), {"TR379"}),
     ("tr379-honoreert-verzoek", [VERZOEK], S("301", HONOREERT), set()),
