@@ -145,16 +145,21 @@ def _geboortedatum(t: Editor, r: random.Random) -> etree._Element | None:
     return r.choice(found) if found else None
 
 
-def _birth(t: Editor, r: random.Random, datum: date | str, gebruik: str | None) -> bool:
+def _set_birth(t: Editor, r: random.Random, datum: date | str, gebruik: str | None) -> etree._Element | None:
+    """Give one Geboortedatum this Datum and DatumGebruik (None: without); None when there is none."""
     g = _geboortedatum(t, r)
     if g is None:
-        return False
+        return None
     t.set(g, "Datum", datum if isinstance(datum, str) else datum.isoformat())
     if gebruik is None:
         t.remove(g, "DatumGebruik")
     else:
         t.set(g, "DatumGebruik", gebruik)
-    return True
+    return g
+
+
+def _birth(t: Editor, r: random.Random, datum: date | str, gebruik: str | None) -> bool:
+    return _set_birth(t, r, datum, gebruik) is not None
 
 
 def gebruik_1_dag(t: Editor, r: random.Random) -> bool:
@@ -306,6 +311,24 @@ def naamgebruik(partner: bool, codes: tuple[str, ...]) -> Op:
     return op
 
 
+def spaties_dagtekening_oud(t: Editor, r: random.Random) -> bool:
+    """Dagtekening with a leading space (XSD-valid) and a birth date over 120 years back."""
+    if not _birth(t, r, _years_before(t.dagtekening, 125), None):
+        return False
+    dag = t.all("Dagtekening")[0]
+    dag.text = " " + dag.text.strip()
+    return True
+
+
+def spaties_datum_gebruik(t: Editor, r: random.Random) -> bool:
+    """Geboortedatum/Datum with trailing whitespace and DatumGebruik 1, the day correctly 01."""
+    g = _set_birth(t, r, date(2013, r.randrange(1, 13), 1), "1")
+    if g is None:
+        return False
+    t.child(g, "Datum").text += r.choice([" ", "\t", "  "])
+    return True
+
+
 def andere_prefixen(t: Editor, r: random.Random) -> bool:
     """Same message, other prefixes: what counts is the namespace."""
     t.prefixes = {p: f"{p[0]}{r.randrange(10)}x" for p in t.root.nsmap if p}
@@ -314,7 +337,7 @@ def andere_prefixen(t: Editor, r: random.Random) -> bool:
 
 def dubbel(t: Editor, r: random.Random) -> bool:
     """Two operators at once: several findings in one message."""
-    ops = [op for _, _, op in OPERATORS if op is not dubbel]
+    ops = [op for _, target, op in OPERATORS if target not in ("meer", "afwijking")]
     return sum(bool(op(t, r)) for op in r.sample(ops, 2)) > 0
 
 
@@ -345,6 +368,8 @@ OPERATORS: list[tuple[str, str, Op]] = [
     ("naamgebruik-6", "CS050", naamgebruik(False, ("6",))),  # iJw: allowed; iWmo: CS050
     ("naamgebruik-goed", "geldig", naamgebruik(True, ("1", "2", "3", "4"))),
     ("andere-prefixen", "geldig", andere_prefixen),
+    ("spaties-dagtekening", "afwijking", spaties_dagtekening_oud),  # docs/afwijkingen.md part 1, 1
+    ("spaties-datum", "afwijking", spaties_datum_gebruik),
     ("dubbel", "meer", dubbel),
 ]
 
