@@ -353,7 +353,8 @@ def _print_examples(fout: str, goed: str) -> None:
 @lists_option
 def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir: str | None, max_bytes: int,
            bom: str, regeleinden: str, db_url: str | None, lijsten: str | None) -> None:
-    """Maak het retourbericht (302/306/308/316/320) bij een 301/305/307/315/319.
+    """Maak het retourbericht (302/306/308/316/320) bij een 301/305/307/315/319, en het
+    declaratie-antwoord (325) bij een declaratie (323).
 
     Volgt de controleniveaus van de standaard: faalt niveau 1 (bestand of XSD), dan is er geen
     retourbericht; faalt niveau 2, dan een retour met retourcode 0001 en de XsltVersie; anders een
@@ -372,7 +373,7 @@ def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir:
 
 
 def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagtekening) -> None:
-    from validators.retour import kan_retour, retour_voor
+    from validators.retour import kan_retour, retour_nummer, retour_voor
 
     inputs = InputPaths(paths)
     files = list(inputs)
@@ -390,8 +391,12 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
             continue
         rejected |= not result.ok
         if not kan_retour(result):
-            if result.level1_passed and result.message is not None:
-                # A valid message this command cannot answer (a retour itself, a 317, 323 or 325): input error.
+            if result.level1_passed and result.message is not None and result.message.nummer == "325":
+                click.echo(f"{file}: geen retourbericht: een 325 is zelf het antwoord op een declaratie (323) "
+                           "en krijgt geen antwoord terug", err=True)
+                usage = True
+            elif result.level1_passed and result.message is not None:
+                # A valid message this command cannot answer (a retour itself, a 317): input error.
                 click.echo(f"{file}: geen retourbericht: berichten bouwt geen retour op een {result.message.nummer}", err=True)
                 usage = True
             else:
@@ -403,9 +408,7 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
         if output_dir is None:
             sys.stdout.buffer.write(data)
             continue
-        from berichten.release import RETOUR_VAN
-
-        target = Path(output_dir) / f"{Path(file).stem}.{RETOUR_VAN[result.message.nummer]}.xml"
+        target = Path(output_dir) / f"{Path(file).stem}.{retour_nummer(result.message)}.xml"
         target.write_bytes(data)
         status = "goedgekeurd" if result.ok else "afgekeurd (" + ", ".join(sorted({f.code for f in result.findings if f.is_error})) + ")"
         click.echo(f"{file}: {target} geschreven, {status}", err=True)

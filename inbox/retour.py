@@ -10,16 +10,15 @@ from __future__ import annotations
 from datetime import date
 
 from berichten.findings import Finding
-from berichten.release import RETOUR_VAN
 from validators.pipeline import ValidationResult
-from validators.retour import kan_retour, retour_voor
+from validators.retour import kan_retour, retour_nummer as answer_number, retour_voor
 
 
 def retour_nummer(result: ValidationResult) -> str | None:
-    """The retour's message number (``302``) when a retour is due, else None."""
+    """The retour's message number (``302``; ``325`` for a 323) when a retour is due, else None."""
     if not kan_retour(result):
         return None
-    return RETOUR_VAN[result.message.nummer]
+    return answer_number(result.message)
 
 
 def build_retour(result: ValidationResult, findings: list[Finding], dagtekening: date) -> bytes | None:

@@ -16,7 +16,8 @@ from datetime import date
 
 from berichten.findings import Finding
 from berichten.retour import RETOUR_KLASSEN, XSLT_VERSIE, build_retour, retour_message
-from berichten.release import RETOUR_VAN
+from berichten.retour325 import ANTWOORD_OP, build_declaratie_antwoord, is_declaratie
+from berichten.release import RETOUR_VAN, MessageType
 from validators.pipeline import ValidationResult
 
 
@@ -29,6 +30,14 @@ def retour_identificatie(heen: bytes, dagtekening_retour: date) -> str:
     return "R" + digest[:11].upper()
 
 
+def retour_nummer(message: MessageType) -> str | None:
+    """The number of the answer berichten builds for this message (301 -> 302, 323 -> 325), else None."""
+    if message.nummer in ANTWOORD_OP:
+        return ANTWOORD_OP[message.nummer]
+    nummer = RETOUR_VAN.get(message.nummer)
+    return nummer if nummer in RETOUR_KLASSEN else None
+
+
 def kan_retour(result: ValidationResult) -> bool:
     """A retour is due and can be built: level 1 passed and the message is a heen message we answer."""
     message = result.message
@@ -36,7 +45,7 @@ def kan_retour(result: ValidationResult) -> bool:
         result.level1_passed
         and result.document.root is not None
         and message is not None
-        and RETOUR_VAN.get(message.nummer) in RETOUR_KLASSEN
+        and retour_nummer(message) is not None
     )
 
 
@@ -54,17 +63,21 @@ def retour_voor(
 
     ``findings`` replaces the validation run's findings (the inbox answers from the stored ones, so
     a redo after a crash writes the same retour); ``extra_findings`` adds findings of later levels
-    (3: history, 4: external sources) that were not part of the validation run. Raises KeyError for a message that gets no retour we can build
-    (a retour message itself, or 317/319).
+    (3: history, 4: external sources) that were not part of the validation run. A 323 gets its 325
+    declaratie-antwoord (``berichten.retour325``). Raises KeyError for a message that gets no retour
+    we can build (a retour message itself, a 325, or a 317).
     """
     if not result.level1_passed or result.document.root is None or result.message is None:
         return None
-    retour_message(result.message)  # KeyError for messages we do not answer
+    # A 323 is answered by the 325 declaratie-antwoord, which is not a copy of its heen message.
+    bouw = build_declaratie_antwoord if is_declaratie(result.message) else build_retour
+    if bouw is build_retour:
+        retour_message(result.message)  # KeyError for messages we do not answer
     dagtekening = dagtekening_retour or date.today()
     # A level-4 project check without a retourcode in the standard (an unknown AGB code) rejects the
     # message for the backoffice but has no code to put in the retour (docs/lijsten.md).
     gevonden = list(result.findings if findings is None else findings) + list(extra_findings or ())
-    return build_retour(
+    return bouw(
         result.document.root,
         result.message,
         [f for f in gevonden if f.retourcode or f.niveau != 4],
