@@ -20,6 +20,7 @@ from cli import main
 from tests import xslt_coverage as cov
 from tests.conftest import FIXTURES
 from validators.pipeline import Validator
+from validators.rules import common
 
 MESSAGES = [(m.standaard, m.nummer) for m in cov.messages()]
 IDS = [f"{s}-{n}" for s, n in MESSAGES]
@@ -149,3 +150,23 @@ def test_dekking_md_is_the_generated_table(cells):
     assert cov.DEKKING.read_text(encoding="utf-8") == cov.dekking_markdown(cells), (
         "docs/dekking.md is out of date: run .venv/bin/python docs/coverage.py"
     )
+
+
+@pytest.mark.parametrize(
+    "names,registered",
+    [
+        (("Bsn",), common.BSN_MESSAGES),
+        (("Geboortedatum",), common.PERSON_MESSAGES),
+        (("Adres", "Communicatie", "NaamGebruik"), common.ADDRESS_MESSAGES),
+    ],
+    ids=["bsn", "geboortedatum", "adres-naam"],
+)
+def test_generic_message_lists_follow_our_xsds(names, registered):
+    """The generic rules' message lists are exactly the messages whose XSD has those elements (no reference needed)."""
+    suffixes = tuple("}" + n for n in names)
+    for standaard in ("ijw", "iwmo"):
+        having = {
+            m.nummer for m in cov.messages()
+            if m.standaard == standaard and any(e.tag.endswith(suffixes) for e in cov.universal_instance(m).root.iter())
+        }
+        assert having == set(registered), standaard

@@ -48,8 +48,9 @@ class Instance:
     repeatable: set[etree._Element] = field(default_factory=set)
 
 
+@lru_cache(maxsize=None)
 def universal_instance(message: MessageType, xsd_dir: Path = DEFAULT_XSD_DIR) -> Instance:
-    """One element per element declaration reachable from Bericht in the message's XSD."""
+    """One element per element declaration reachable from Bericht in the message's XSD (shared: do not edit)."""
     import xmlschema  # only the tests and docs/coverage.py need it
 
     rel = get_release(message.standaard, message.release)
