@@ -1,0 +1,184 @@
+"""Level 4 (externe bron): the rules on small real messages and list files in fixtures/lijsten/."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from berichten.retour import beoordeel
+from validators.level4 import ListError, Lists, load_lists
+from validators.level4.commands import list_status
+from validators.pipeline import Validator
+from validators.retour import retour_voor
+
+PROJECT = Path(__file__).resolve().parent.parent
+LIJSTEN = PROJECT / "fixtures" / "lijsten"
+PRODUCT_CODE = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct/Product/Code"
+PRESTATIE_CODE = "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie/ProductCode"
+
+
+def errors(result) -> set[tuple[str, str | None, str | None]]:
+    return {(f.code, f.retourcode, f.locatie) for f in result.findings if f.is_error}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Validator:
+    return Validator()
+
+
+@pytest.fixture(scope="module")
+def configured() -> Validator:
+    return Validator(lists=load_lists(LIJSTEN / "lijsten.toml"))
+
+
+# (fixture, findings with the shipped lists, findings with lijsten.toml: contracts and AGB codes too)
+CASES = [
+    ("jw301-bekend.xml", set(), set()),
+    ("jw301-dagtekening-toekomst.xml",
+     {("TR135", "8848", "/Bericht/Header/BerichtIdentificatie/Dagtekening")},
+     {("TR135", "8848", "/Bericht/Header/BerichtIdentificatie/Dagtekening")}),
+    ("jw301-gemeente-onbekend.xml",
+     {("TR378", "S300", "/Bericht/Header/Afzender")},
+     {("TR378", "S300", "/Bericht/Header/Afzender"), ("BER-L4-CONTRACT", "S329", PRODUCT_CODE)}),
+    ("jw301-productcode-onbekend.xml",
+     {("TR381", "S329", PRODUCT_CODE)},
+     {("TR381", "S329", PRODUCT_CODE), ("BER-L4-CONTRACT", "S329", PRODUCT_CODE)}),
+    ("jw301-niet-gecontracteerd.xml", set(), {("BER-L4-CONTRACT", "S329", PRODUCT_CODE)}),
+    ("jw323-agb-bekend.xml", set(), set()),
+    ("jw323-agb-onbekend.xml", set(),
+     {("BER-L4-AGB", None, "/Bericht/Header/Afzender"), ("BER-L4-CONTRACT", "S329", PRESTATIE_CODE)}),
+]
+
+
+@pytest.mark.parametrize("name,expected,_", CASES, ids=[c[0] for c in CASES])
+def test_shipped_lists(shipped, name, expected, _):
+    result = shipped.validate_path(LIJSTEN / name)
+    assert errors(result) == expected
+    assert result.niveaus == [1, 2, 4]
+    assert all(f.niveau == 4 for f in result.findings if f.is_error)
+
+
+@pytest.mark.parametrize("name,_,expected", CASES, ids=[c[0] for c in CASES])
+def test_configured_lists(configured, name, _, expected):
+    result = configured.validate_path(LIJSTEN / name)
+    assert errors(result) == expected
+    assert result.niet_gecontroleerd == []
+
+
+def test_unconfigured_checks_are_named_not_passed(shipped):
+    assert shipped.validate_path(LIJSTEN / "jw301-bekend.xml").niet_gecontroleerd == ["contracten"]
+    assert shipped.validate_path(LIJSTEN / "jw323-agb-bekend.xml").niet_gecontroleerd == ["contracten", "AGB-codes"]
+
+
+def test_a_retour_message_has_no_level_4(shipped):
+    result = shipped.validate_path(PROJECT / "fixtures" / "retour" / "jw305-geldig.306.xml")
+    assert result.niveaus == [1, 2] and result.niet_gecontroleerd == []
+
+
+def test_level_4_waits_for_level_2(shipped):
+    # A level-2 failure gets the 0001 retour only; the lists are not consulted.
+    result = shipped.validate_path(PROJECT / "fixtures" / "regels" / "CS002-fout.xml")
+    assert not result.ok and result.niveaus == [1, 2]
+
+
+def test_switched_off():
+    result = Validator(lists=Lists.off()).validate_path(LIJSTEN / "jw301-dagtekening-toekomst.xml")
+    assert result.ok and result.niveaus == [1, 2] and result.niet_gecontroleerd == []
+
+
+@pytest.mark.parametrize("toml,ok", [("herindeling.toml", True), ("lijsten.toml", False)])
+def test_a_dissolved_gemeente_is_valid_on_an_earlier_ingangsdatum(toml, ok):
+    # 0457 is valid until 2022-03-23 in the dated list; the allocation starts 2022-03-01 (TR378 allows that list).
+    result = Validator(lists=load_lists(LIJSTEN / toml)).validate_path(LIJSTEN / "jw301-opgeheven-gemeente.xml")
+    assert ("TR378" not in {f.code for f in result.findings}) is ok
+
+
+def test_retour_carries_the_rules_own_code(shipped, configured):
+    header = beoordeel_of(shipped, "jw301-dagtekening-toekomst.xml")
+    assert header.header_codes == ("8848",) and header.class_codes is None
+    klasse = beoordeel_of(shipped, "jw301-productcode-onbekend.xml")
+    assert klasse.header_codes == ("0200",) and sorted(set(klasse.class_codes.values())) == [("0200",), ("S329",)]
+    data = retour_voor(shipped.validate_path(LIJSTEN / "jw301-productcode-onbekend.xml"), dagtekening_retour=date(2026, 3, 3))
+    assert b"<ijw:RetourCode>S329</ijw:RetourCode>" in data or b"RetourCode>S329<" in data
+
+
+def beoordeel_of(validator: Validator, name: str):
+    result = validator.validate_path(LIJSTEN / name)
+    return beoordeel(result.document.root, result.message, result.findings)
+
+
+# --- the list files ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("toml,melding", [
+    ("ontbrekend.toml", "bestaat-niet.csv: lijst niet gevonden"),
+    ("kapot.toml", "contracten-kapot.csv, regel 4: agb '1234' is geen AGB-code van 8 cijfers"),
+    ("bestaat-niet.toml", "bestaat-niet.toml: configuratie niet gevonden"),
+])
+def test_missing_or_malformed_list(toml, melding):
+    with pytest.raises(ListError) as exc:
+        load_lists(LIJSTEN / toml)
+    assert str(exc.value).endswith(melding)
+
+
+@pytest.mark.parametrize("text,melding", [
+    ("gemeentecode;naam\n0599;Rotterdam\n", "regel 1: kolom geldig_vanaf, geldig_tot ontbreekt"),
+    ("gemeentecode;geldig_vanaf;geldig_tot\n599;;\n", "regel 2: gemeentecode '599' is geen gemeentecode van 4 cijfers"),
+    ("gemeentecode;geldig_vanaf;geldig_tot\n0599;2026-13-01;\n", "regel 2: geldig_vanaf '2026-13-01' is geen datum"),
+    ("gemeentecode;geldig_vanaf;geldig_tot\n0599;2026-02-01;2026-01-01\n", "regel 2: geldig_tot 2026-01-01 ligt voor"),
+    ("gemeentecode;geldig_vanaf;geldig_tot\n0599;;;;\n", "regel 2: 5 velden, de kopregel heeft er 3"),
+    ("# alleen commentaar\n", "de lijst heeft geen kopregel"),
+])
+def test_malformed_gemeentecodes_name_the_line(tmp_path, text, melding):
+    (tmp_path / "g.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "l.toml").write_text('[lijsten]\ngemeentecodes = "g.csv"\n', encoding="utf-8")
+    with pytest.raises(ListError, match=melding):
+        load_lists(tmp_path / "l.toml")
+
+
+@pytest.mark.parametrize("toml,melding", [
+    ('[lijsten]\ncontract = "c.csv"\n', "kent de sleutel contract niet"),
+    ("[lijsten]\nmax_leeftijd = 0\n", "max_leeftijd moet een geheel aantal dagen"),
+    ("[lijsten]\nagb = 3\n", "agb moet een bestandsnaam"),
+    ("[lijsten\n", "ongeldige TOML"),
+])
+def test_malformed_configuration(tmp_path, toml, melding):
+    (tmp_path / "l.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ListError, match=melding):
+        load_lists(tmp_path / "l.toml")
+
+
+def test_the_regional_configuration_carries_the_lists(tmp_path):
+    from validators.regional.config import load_config
+
+    text = (PROJECT / "fixtures" / "regio" / "grjr.toml").read_text(encoding="utf-8")
+    contracten = (LIJSTEN / "contracten.csv").as_posix()
+    (tmp_path / "regio.toml").write_text(text + f'\n[lijsten]\ncontracten = "{contracten}"\n', encoding="utf-8")
+    assert load_config(tmp_path / "regio.toml").code == "grjr"  # the regional loader accepts [lijsten]
+    assert load_lists(tmp_path / "regio.toml").contracten is not None
+
+
+def test_list_age_uses_the_peildatum_or_else_the_file_date(tmp_path):
+    lists = load_lists(LIJSTEN / "verouderd.toml")
+    by_name = {s.naam: s for s in list_status(lists, 400, today=date(2026, 12, 1))}
+    assert by_name["AGB-codes"].verouderd and by_name["AGB-codes"].leeftijd == 2526
+    assert not by_name["gemeentecodes"].verouderd and by_name["contracten"].file is None
+    (tmp_path / "a.csv").write_text("agb;geldig_vanaf;geldig_tot\n12345678;;\n", encoding="utf-8")
+    os.utime(tmp_path / "a.csv", (0, 0))  # 1970: no peildatum line, so the modification date counts
+    (tmp_path / "l.toml").write_text('[lijsten]\nagb = "a.csv"\n', encoding="utf-8")
+    [agb] = [s for s in list_status(load_lists(tmp_path / "l.toml"), 400) if s.naam == "AGB-codes"]
+    assert agb.verouderd and agb.file.peildatum == date(1970, 1, 1) and not agb.file.peildatum_uit_bestand
+
+
+@pytest.mark.reference
+def test_shipped_gemeentecodes_agree_with_the_reference(reference):
+    import csv
+
+    with (reference.REFERENCE_DIR / "codelists" / "CBS_gemeentecodes.csv").open(encoding="utf-8") as fh:
+        expected = {row["code"]: row["omschrijving"] for row in csv.DictReader(fh)}
+    shipped = Lists.shipped().gemeenten
+    assert set(shipped.codes) == set(expected)
+    assert shipped.file.path.read_bytes() != (reference.REFERENCE_DIR / "codelists" / "CBS_gemeentecodes.csv").read_bytes()
