@@ -102,3 +102,50 @@ def test_retour_as_a_real_process(tmp_path):
     [made] = tmp_path.iterdir()
     assert made.name == "wmo315-geldig.316.xml"
     assert parse(made.read_bytes()).nummer == "316"
+
+
+# --- the 325 declaratie-antwoord on a 323 ------------------------------------------------------------
+
+DECLARATIES = PROJECT / "fixtures" / "retour"
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_a_declaration_gets_a_325(tmp_path, standaard):
+    name = f"{'jw' if standaard == 'ijw' else 'wmo'}323-declaratie"
+    result = CliRunner().invoke(main, ["retour", str(DECLARATIES / f"{name}.xml"), "-o", str(tmp_path),
+                                       "--dagtekening", "2026-05-12"])
+    assert result.exit_code == 0, result.output
+    (written,) = tmp_path.iterdir()
+    assert written.name == f"{name}.325.xml"
+    assert f"{name}.325.xml geschreven, goedgekeurd" in result.stderr
+    data = written.read_bytes()
+    assert retour_codes(data) == ["0200", "8001"]
+    checked = Validator().validate_bytes(data)
+    assert checked.message.nummer == "325"
+    assert checked.xsd_valid and checked.findings == []  # XSD-valid, CRLF, UTF-8 without BOM
+
+
+def test_a_325_is_itself_the_answer_and_gets_none(tmp_path):
+    made = CliRunner().invoke(main, ["retour", str(DECLARATIES / "wmo323-declaratie.xml"), "-o", str(tmp_path / "een")])
+    (antwoord,) = (tmp_path / "een").iterdir()
+    result = CliRunner().invoke(main, ["retour", str(antwoord), "-o", str(tmp_path / "twee")])
+    assert made.exit_code == 0 and result.exit_code == 2
+    assert "een 325 is zelf het antwoord op een declaratie (323)" in result.stderr
+    assert not (tmp_path / "twee").exists() or not list((tmp_path / "twee").iterdir())
+
+
+def test_level_3_on_a_declaration_with_a_store(tmp_path):
+    """A second 323 that reuses the first one's BerichtIdentificatie: TR056 (9056) on the header,
+    so the 325 is the header alone with that code. Any level-3 rule reaches the 325 the same way."""
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    assert CliRunner().invoke(main, ["db", "upgrade", "--db", db]).exit_code == 0
+    first = DECLARATIES / "jw323-declaratie.xml"
+    assert CliRunner().invoke(main, ["import", "--db", db, str(first)]).exit_code == 0
+    second = tmp_path / "tweede.xml"
+    second.write_bytes(first.read_bytes().replace(b"DN202604", b"DN202605"))
+    made = CliRunner().invoke(main, ["retour", "--db", db, str(second), "-o", str(tmp_path / "uit")])
+    assert made.exit_code == 1 and "afgekeurd (TR056)" in made.stderr
+    data = (tmp_path / "uit" / "tweede.325.xml").read_bytes()
+    root = etree.fromstring(data)
+    assert [etree.QName(c).localname for c in root] == ["Header"] and retour_codes(data) == ["9056"]
+    assert Validator().validate_bytes(data).xsd_valid

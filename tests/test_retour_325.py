@@ -369,3 +369,41 @@ def test_the_xslt_would_notice_a_wrong_total(reference, validator, standaard, ca
     wrong = toegekend.sub(lambda m: m[1] + str(int(m[2]) + 1).encode() + b"<", data, count=1)
     assert wrong != data
     assert [f.code for f in reference.xslt_fouten(wrong, standaard)] == ["TR342"]
+
+
+# --- through a real inbox worker process ----------------------------------------------------------
+
+
+def test_a_declaration_dropped_in_the_inbox_gets_its_325(tmp_path, validator):
+    """``python -m inbox --once`` as a separate process: each 323 gets retour/<naam>.325.xml, an
+    XSD-invalid 323 and a 325 get none (the 325 is itself an answer)."""
+    import json
+    import subprocess
+    import sys
+
+    from store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    box = tmp_path / "inbox"
+    box.mkdir()
+    for standaard in STANDAARDEN:
+        name = f"{'jw' if standaard == 'ijw' else 'wmo'}323-declaratie.xml"
+        (box / name).write_bytes(heen(standaard))
+    (box / "kapot323.xml").write_bytes(heen("ijw").replace(b"DN202604", b"DN 2026 04"))  # CS319 pattern: XSD
+    (box / "antwoord.xml").write_bytes(build(validator, "iwmo", [fout(CLIENT2, "8187")]))
+    done = subprocess.run([sys.executable, "-m", "inbox", str(box), "--db", url, "--once", "--settle", "0"],
+                          cwd=FIXTURES.parent, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == "4 bestanden: 3 verwerkt, 1 afgekeurd, 0 al eerder ontvangen\n"
+    assert sorted(p.name for p in (box / "retour").iterdir()) == ["jw323-declaratie.325.xml", "wmo323-declaratie.325.xml"]
+    for standaard in STANDAARDEN:
+        pre = "jw" if standaard == "ijw" else "wmo"
+        data = (box / "retour" / f"{pre}323-declaratie.325.xml").read_bytes()
+        checked = validator.validate_bytes(data)
+        assert checked.xsd_valid and checked.message.nummer == "325" and checked.findings == []
+        assert samengevat(data) == AKKOORD
+        report = json.loads((box / "verwerkt" / f"{pre}323-declaratie.bevindingen.json").read_text("utf-8"))
+        assert report["retour"] == f"retour/{pre}323-declaratie.325.xml"
+    assert json.loads((box / "afgekeurd" / "kapot323.bevindingen.json").read_text("utf-8"))["retour"] is None
+    assert json.loads((box / "verwerkt" / "antwoord.bevindingen.json").read_text("utf-8"))["retour"] is None
