@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from validators.level4.files import ListFile, in_period, read_list, required_cell, row_period
@@ -57,8 +57,15 @@ class ProductLijst:
     def empty(self) -> bool:
         return not self.entries
 
+    @cached_property
+    def _by_categorie(self) -> dict[str, list[tuple[str, Period]]]:
+        index: dict[str, list[tuple[str, Period]]] = {}
+        for categorie, pattern, period in self.entries:
+            index.setdefault(categorie, []).append((pattern, period))
+        return index
+
     def known(self, categorie: str, code: str, day: date) -> bool:
-        return any(c == categorie and _code_matches(pattern, code) and p.holds_on(day) for c, pattern, p in self.entries)
+        return any(_code_matches(pattern, code) and p.holds_on(day) for pattern, p in self._by_categorie.get(categorie, ()))
 
 
 @dataclass(frozen=True)

@@ -62,18 +62,20 @@ class ExternalContext(RuleContext):
     def message_days(self) -> list[date]:
         """The Dagtekening and every start date in the message (the days a gemeentecode may be valid on)."""
         days = [self.dagtekening] if self.dagtekening else []
-        for el in self.root.iter(etree.Element):
-            if local_name(el.tag) in _START:
-                day = parse_date(el.text)
-                if day and day not in days:
-                    days.append(day)
+        for el in self.root.iter(*self._tags(_START)):  # tag-filtered: lxml skips the rest in C
+            day = parse_date(el.text)
+            if day and day not in days:
+                days.append(day)
         return days
+
+    def _tags(self, names) -> list[str]:
+        return [f"{{{ns}}}{n}" for ns in (self.mns, self.bns) for n in names]
 
     @cached_property
     def products(self) -> list[tuple[etree._Element, etree._Element | None, date | None]]:
         """(categorie element, code element or None, day) for every product in the message."""
         found = []
-        for el in self.root.iter(etree.Element):
+        for el in self.root.iter(*self._tags(("Product", "Prestatie"))):
             name = local_name(el.tag)
             if name == "Product":
                 cat, code, owner = _child(el, "Categorie"), _child(el, "Code"), el.getparent()
