@@ -9,7 +9,6 @@ names the file and the line, so the user can fix the file without reading our co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -120,7 +119,3 @@ def required_cell(lf: ListFile, row: Row, column: str, pattern: re.Pattern[str],
 
 def in_period(day: date, vanaf: date | None, tot: date | None) -> bool:
     return (vanaf is None or vanaf <= day) and (tot is None or day <= tot)
-
-
-def iter_rows(lf: ListFile) -> Iterator[Row]:
-    return iter(lf.rows)
