@@ -182,3 +182,33 @@ def test_shipped_gemeentecodes_agree_with_the_reference(reference):
     shipped = Lists.shipped().gemeenten
     assert set(shipped.codes) == set(expected)
     assert shipped.file.path.read_bytes() != (reference.REFERENCE_DIR / "codelists" / "CBS_gemeentecodes.csv").read_bytes()
+
+
+# --- which element is the gemeente ------------------------------------------------------------------
+
+STORE = PROJECT / "fixtures" / "store"
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+@pytest.mark.parametrize("bericht,element", [
+    ("301", "Afzender"), ("305", "Ontvanger"), ("307", "Ontvanger"), ("315", "Ontvanger"), ("317", "Ontvanger"),
+    ("319", "Afzender"),
+])
+def test_tr378_checks_the_gemeente_side_of_the_header(shipped, standaard, bericht, element):
+    from lxml import etree
+
+    data = (STORE / standaard / f"{bericht}.xml").read_bytes()
+    assert shipped.validate_bytes(data).ok
+    root = etree.fromstring(data)
+    root.find(f"{{*}}Header/{{*}}{element}").text = "0001"
+    mutated = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    assert errors(shipped.validate_bytes(mutated)) == {("TR378", "S300", f"/Bericht/Header/{element}")}
+
+
+@pytest.mark.reference
+def test_tr378_checks_the_woonplaatsbeginsel_of_a_319(shipped, reference):
+    data = (reference.REFERENCE_DIR / "ijw-3.2" / "samples" / "JW319.xml").read_bytes()
+    assert b"<jw319:Gemeente>1916<" in data and shipped.validate_bytes(data).ok
+    result = shipped.validate_bytes(data.replace(b"<jw319:Gemeente>1916<", b"<jw319:Gemeente>0001<"))
+    assert {(f.code, f.retourcode) for f in result.findings if f.is_error} == {("TR378", "S300")}
+    assert [f.locatie for f in result.findings][0].endswith("/Woonplaatsbeginsel/Gemeente")
