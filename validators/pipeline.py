@@ -1,4 +1,4 @@
-"""The one validation path every door uses: bytes -> document -> level-1 and level-2 findings.
+"""The one validation path every door uses: bytes -> document -> level-1, level-2 and level-4 findings.
 
 ``Validator`` holds what is expensive to make (compiled schemas, the rule registry) and is meant
 to be created once and reused for many messages.
