@@ -24,6 +24,7 @@ rule. Warnings, info and regional findings never change the answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +33,7 @@ from lxml import etree
 
 from berichten.findings import Finding
 from berichten.release import MessageType, get_release
-from berichten.retour import GEEN_OPMERKING, TECHNISCH_AFGEKEURD, XSLT_VERSIE, resolve_locatie, serialize
+from berichten.retour import GEEN_OPMERKING, TECHNISCH_AFGEKEURD, XSLT_VERSIE, serialize
 
 Element = etree._Element
 
@@ -43,6 +44,7 @@ NIET_BEOORDEELD = "0233"  # the class was not assessed (a Prestatie below a reje
 
 # The 323 classes a finding can land on, innermost first.
 _KLASSEN = ("Prestatie", "Client", "Declaratie")
+_STEP = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*)(?:\[(?P<pos>[1-9]\d*)\])?$")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,46 @@ def antwoord_message(heen: MessageType) -> MessageType:
 
 def _local(el: Element) -> str:
     return etree.QName(el).localname
+
+
+class _Locaties:
+    """Finds the element a ``locatie`` names, as ``berichten.retour.resolve_locatie`` does, but lists
+    the children of each parent once: a declaration with thousands of Prestaties can come with a
+    finding on each of them, and counting the siblings again for every one would be quadratic."""
+
+    def __init__(self, root: Element):
+        self.root = root
+        self._same: dict[tuple[Element, str], list[Element]] = {}
+
+    def _children(self, parent: Element, name: str) -> list[Element]:
+        key = (parent, name)
+        if key not in self._same:
+            by_name: dict[str, list[Element]] = {}
+            for c in parent.iterchildren(etree.Element):
+                by_name.setdefault(etree.QName(c).localname, []).append(c)
+            for local_name, same in by_name.items():
+                self._same[(parent, local_name)] = same
+            self._same.setdefault(key, [])
+        return self._same[key]
+
+    def __call__(self, locatie: str | None) -> Element | None:
+        if not locatie or not locatie.startswith("/"):
+            return None
+        node = self.root
+        for i, step in enumerate(locatie.strip("/").split("/")):
+            m = _STEP.match(step)
+            if m is None:
+                return None
+            pos = int(m["pos"] or 1)
+            if i == 0:
+                if _local(node) != m["name"] or pos != 1:
+                    return None
+                continue
+            same = self._children(node, m["name"])
+            if len(same) < pos:
+                return None
+            node = same[pos - 1]
+        return node
 
 
 def _klasse(el: Element | None, mns: str) -> Element | None:
@@ -117,11 +159,12 @@ def beoordeel_declaratie(
         return Antwoord((GEEN_OPMERKING,), antwoord_codes=(VOLLEDIG_TOEGEWEZEN,))
 
     mns = message.namespace
+    locaties = _Locaties(root)
     per_klasse: dict[Element | None, list[str]] = {}
     for f in errors:
         if not f.retourcode:
             raise ValueError(f"bevinding {f.code} (niveau {f.niveau}) heeft geen retourcode")
-        _add(per_klasse, _klasse(resolve_locatie(root, f.locatie), mns), f.retourcode)
+        _add(per_klasse, _klasse(locaties(f.locatie), mns), f.retourcode)
     if None in per_klasse:  # the header, the root, or a place we cannot find: the whole message
         return Antwoord(tuple(per_klasse[None]))
     declaratie = next(root.iterchildren(f"{{{mns}}}Declaratie"))

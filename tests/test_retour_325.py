@@ -211,6 +211,24 @@ def test_level_1_failure_gives_no_325(standaard, validator):
 
 
 @pytest.mark.parametrize("standaard", STANDAARDEN)
+def test_locations_are_found_as_the_other_retours_find_them(standaard):
+    """The 325's cached lookup gives the element ``berichten.retour.resolve_locatie`` gives."""
+    from berichten.retour import resolve_locatie
+    from berichten.retour325 import _Locaties
+    from berichten.xpath import ElementPaths
+
+    root = parse(heen(standaard))
+    paths = ElementPaths()
+    locaties = [paths(el) for el in root.iter(etree.Element)]
+    locaties += [prestatie(2, 9), prestatie(1, 1, "[1]"), "/Bericht/Declaratie/Clienten/Client[1]/Bsn", "/Bericht[2]",
+                 "/Anders", "Bericht/Header", "/Bericht/Header/", "/Bericht//Header", "/Bericht/Header[x]", "", None]
+    lookup = _Locaties(root)
+    assert len(locaties) > 80
+    for locatie in locaties:
+        assert lookup(locatie) is resolve_locatie(root, locatie), locatie
+
+
+@pytest.mark.parametrize("standaard", STANDAARDEN)
 def test_a_level_3_finding_without_retourcode_is_a_programming_error(standaard, validator):
     with pytest.raises(ValueError, match="TR338"):
         build(validator, standaard, [Finding("TR338", 3, "error", "proef", None, prestatie(1, 1))])
