@@ -82,18 +82,15 @@ class _Locaties:
 
     def __init__(self, root: Element):
         self.root = root
-        self._same: dict[tuple[Element, str], list[Element]] = {}
+        self._by_name: dict[Element, dict[str, list[Element]]] = {}  # parent -> local name -> children
 
-    def _children(self, parent: Element, name: str) -> list[Element]:
-        key = (parent, name)
-        if key not in self._same:
-            by_name: dict[str, list[Element]] = {}
+    def _same_named(self, parent: Element, name: str) -> list[Element]:
+        by_name = self._by_name.get(parent)
+        if by_name is None:
+            by_name = self._by_name[parent] = {}
             for c in parent.iterchildren(etree.Element):
                 by_name.setdefault(etree.QName(c).localname, []).append(c)
-            for local_name, same in by_name.items():
-                self._same[(parent, local_name)] = same
-            self._same.setdefault(key, [])
-        return self._same[key]
+        return by_name.get(name, [])
 
     def __call__(self, locatie: str | None) -> Element | None:
         if not locatie or not locatie.startswith("/"):
@@ -108,7 +105,7 @@ class _Locaties:
                 if _local(node) != m["name"] or pos != 1:
                     return None
                 continue
-            same = self._children(node, m["name"])
+            same = self._same_named(node, m["name"])
             if len(same) < pos:
                 return None
             node = same[pos - 1]
