@@ -373,7 +373,7 @@ def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir:
 
 
 def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagtekening) -> None:
-    from validators.retour import kan_retour, retour_nummer, retour_voor
+    from validators.retour import kan_retour, retour_nummer, retour_voor, zonder_retourcode
 
     inputs = InputPaths(paths)
     files = list(inputs)
@@ -391,7 +391,10 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
             continue
         rejected |= not result.ok
         if not kan_retour(result):
-            if result.level1_passed and result.message is not None and result.message.nummer == "325":
+            if zonder_retourcode(result.findings):
+                codes = ", ".join(sorted({f.code for f in zonder_retourcode(result.findings)}))
+                click.echo(f"{file}: geen retourbericht: afgekeurd op niveau 4 zonder retourcode ({codes})", err=True)
+            elif result.level1_passed and result.message is not None and result.message.nummer == "325":
                 click.echo(f"{file}: geen retourbericht: een 325 is zelf het antwoord op een declaratie (323) "
                            "en krijgt geen antwoord terug", err=True)
                 usage = True

@@ -236,3 +236,29 @@ def test_lijsten_as_a_real_process():
     proc = subprocess.run([str(BERICHTEN), "lijsten", "--lijsten", str(LIJSTEN / "kapot.toml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "contracten-kapot.csv, regel 4" in proc.stderr
+
+
+def test_an_unknown_agb_code_gets_no_325(tmp_path):
+    (tmp_path / "agb.toml").write_text(f'[lijsten]\nagb = "{(LIJSTEN / "agb.csv").as_posix()}"\n', encoding="utf-8")
+    result = run("retour", str(LIJSTEN / "jw323-agb-onbekend.xml"), "-o", str(tmp_path / "uit"),
+                 "--lijsten", str(tmp_path / "agb.toml"))
+    assert result.exit_code == 1, result.output
+    assert "geen retourbericht: afgekeurd op niveau 4 zonder retourcode (BER-L4-AGB)" in result.stderr
+    assert not list((tmp_path / "uit").glob("*.xml"))
+    known = run("retour", str(LIJSTEN / "jw323-agb-bekend.xml"), "-o", str(tmp_path / "uit"),
+                "--lijsten", str(tmp_path / "agb.toml"))
+    assert known.exit_code == 0, known.output
+    assert len(list((tmp_path / "uit").glob("*.325.xml"))) == 1
+
+
+def test_inbox_rejects_an_unknown_agb_code_without_a_retour(tmp_path):
+    box = tmp_path / "inbox"
+    box.mkdir()
+    shutil.copy(LIJSTEN / "jw323-agb-onbekend.xml", box / "declaratie.xml")
+    result = run("inbox", str(box), "--once", "--db", f"sqlite:///{tmp_path / 'store.db'}", "--settle", "0",
+                 "--lijsten", TOML)
+    assert result.exit_code == 0, result.output
+    assert (box / "afgekeurd" / "declaratie.xml").exists()
+    report = json.loads((box / "afgekeurd" / "declaratie.bevindingen.json").read_text(encoding="utf-8"))
+    assert "BER-L4-AGB" in {f["code"] for f in report["findings"]} and report["retour"] is None
+    assert not list((box / "retour").glob("*"))

@@ -38,6 +38,12 @@ def retour_nummer(message: MessageType) -> str | None:
     return nummer if nummer in RETOUR_KLASSEN else None
 
 
+def zonder_retourcode(findings: list[Finding]) -> list[Finding]:
+    """Level-4 errors of a project check the standard has no retourcode for (BER-L4-AGB, an unknown
+    sender): the message is rejected but cannot be answered, so it gets no retour (docs/lijsten.md)."""
+    return [f for f in findings if f.is_error and f.niveau == 4 and not f.retourcode]
+
+
 def kan_retour(result: ValidationResult) -> bool:
     """A retour is due and can be built: level 1 passed and the message is a heen message we answer."""
     message = result.message
@@ -46,6 +52,7 @@ def kan_retour(result: ValidationResult) -> bool:
         and result.document.root is not None
         and message is not None
         and retour_nummer(message) is not None
+        and not zonder_retourcode(result.findings)
     )
 
 
@@ -59,7 +66,8 @@ def retour_voor(
     xslt_versie: str = XSLT_VERSIE,
     xsd_versie_retour: tuple[str, str] | None = None,
 ) -> bytes | None:
-    """The retour of a validated message, or None when level 1 failed (no retour is due).
+    """The retour of a validated message, or None when no retour is due: level 1 failed, or a
+    level-4 check without a retourcode rejected it (``zonder_retourcode``).
 
     ``findings`` replaces the validation run's findings (the inbox answers from the stored ones, so
     a redo after a crash writes the same retour); ``extra_findings`` adds findings of later levels
@@ -74,13 +82,13 @@ def retour_voor(
     if bouw is build_retour:
         retour_message(result.message)  # KeyError for messages we do not answer
     dagtekening = dagtekening_retour or date.today()
-    # A level-4 project check without a retourcode in the standard (an unknown AGB code) rejects the
-    # message for the backoffice but has no code to put in the retour (docs/lijsten.md).
     gevonden = list(result.findings if findings is None else findings) + list(extra_findings or ())
+    if zonder_retourcode(gevonden):
+        return None  # rejected without a code the retour could carry: not answered (docs/lijsten.md)
     return bouw(
         result.document.root,
         result.message,
-        [f for f in gevonden if f.retourcode or f.niveau != 4],
+        gevonden,
         identificatie_retour=identificatie_retour or retour_identificatie(result.document.raw, dagtekening),
         dagtekening_retour=dagtekening,
         xslt_versie=xslt_versie,

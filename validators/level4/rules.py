@@ -17,7 +17,7 @@ Interpretations (project decisions, see docs/lijsten.md):
 - BER-L4-CONTRACT (project code, retourcode S329): the aanbieder (Ontvanger of a 301, Afzender
   otherwise) must have a contract with the gemeente for that product on that date.
 - BER-L4-AGB (project code, no retourcode in the standard): the Afzender of a 323 must be in the
-  AGB export. It rejects the declaration for the backoffice but puts no code in a retour.
+  AGB export. It rejects the declaration, which then gets no 325 (``validators.retour.zonder_retourcode``).
 """
 
 from __future__ import annotations
@@ -207,7 +207,8 @@ def agb(ctx: ExternalContext) -> Iterator[Hit]:
     """Projectregel (geen regel van de standaard): met een AGB-export in [lijsten] moet de AGB-code
     van de afzender van een 323 daarin staan, geldig op de Dagtekening. Een declaratie van een
     onbekende code wordt zo niet opgeslagen of betaald. De standaard heeft hiervoor geen
-    retourcode; de bevinding keurt het bericht af maar komt niet in een retourbericht."""
+    retourcode; zo'n declaratie wordt afgekeurd en krijgt geen declaratie-antwoord (325), want
+    een 325 zonder die code zou haar goedkeuren."""
     lijst = ctx.lists.agb
     if lijst is None:
         return
