@@ -79,6 +79,12 @@ class Report:
     def to_json(self) -> bytes:
         return (json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
+    def _geen_retour(self) -> str:
+        if self.niveaus.get("1") is False:
+            return "het bestand voldoet niet aan niveau 1"
+        # Level 1 passed: a retour message itself, or rejected without a retourcode (level 4, BER-L4-AGB).
+        return "dit bericht krijgt geen retourbericht"
+
     def to_text(self) -> bytes:
         failed = [k for k, v in self.niveaus.items() if v is False]
         oordeel = "goedgekeurd" if not failed else f"afgekeurd (niveau {failed[0]})"
@@ -87,7 +93,7 @@ class Report:
             f"SHA-256:  {self.sha256}",
             f"Oordeel:  {oordeel}",
             "Niveaus:  " + ", ".join(f"{k} {_LEVEL[v]}" for k, v in self.niveaus.items()),
-            f"Retour:   {self.retour}" if self.retour else "Retour:   geen (het bestand voldoet niet aan niveau 1)",
+            f"Retour:   {self.retour}" if self.retour else f"Retour:   geen ({self._geen_retour()})",
         ]
         if self.duplicate:
             lines.append("Let op:   dit bestand is eerder ontvangen (zelfde inhoud); het oordeel is dat van de eerste keer.")

@@ -262,3 +262,5 @@ def test_inbox_rejects_an_unknown_agb_code_without_a_retour(tmp_path):
     report = json.loads((box / "afgekeurd" / "declaratie.bevindingen.json").read_text(encoding="utf-8"))
     assert "BER-L4-AGB" in {f["code"] for f in report["findings"]} and report["retour"] is None
     assert not list((box / "retour").glob("*"))
+    assert "Retour:   geen (dit bericht krijgt geen retourbericht)" in (
+        box / "afgekeurd" / "declaratie.bevindingen.txt").read_text(encoding="utf-8")
