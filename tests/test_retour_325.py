@@ -197,6 +197,7 @@ def test_outcome(name, standaard, validator, ours):
     data = build(validator, standaard, findings)
     assert samengevat(data) == expected
     assert not ours.validate(parse(data), get_release(standaard).message("325"))
+    assert validator.validate_bytes(data).findings == []  # our own 325 rules (TR342, CD060, ...) agree
 
 
 @pytest.mark.parametrize("standaard", STANDAARDEN)
