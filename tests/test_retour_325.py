@@ -453,9 +453,16 @@ VARIANTEN = {"fixture": None, "bsn-11-proef": _bad_bsn, "periode-omgedraaid": _p
              "credit-zonder-vorig": _credit_zonder_vorige, "totaal-klopt-niet": _totaal_fout}
 
 
+# The level-2 rule examples of the 323 (``berichten explain``), both verdicts.
+REGEL_323 = sorted(
+    ("ijw" if b"/ijw/3_2/jw323/" in path.read_bytes() else "iwmo", f"regels/{path.name}")
+    for path in (FIXTURES / "regels").glob("*.xml") if b"/3_2/jw323/" in path.read_bytes() or b"/3_2/wmo323/" in path.read_bytes()
+)
+
+
 @pytest.mark.reference
-@pytest.mark.parametrize("standaard", STANDAARDEN)
-@pytest.mark.parametrize("variant", [*sorted(VARIANTEN), "sample"])
+@pytest.mark.parametrize(("standaard", "variant"),
+                         [(s, v) for s in STANDAARDEN for v in (*sorted(VARIANTEN), "sample")] + REGEL_323)
 def test_the_325_rejects_at_level_2_exactly_when_the_xslt_rejects_the_323(reference, validator, standaard, variant):
     """0001 and XsltVersie when the official XSLT finds anything on the 323, else 8001.
 
@@ -466,6 +473,8 @@ def test_the_325_rejects_at_level_2_exactly_when_the_xslt_rejects_the_323(refere
     if variant == "sample":
         pre = "JW" if standaard == "ijw" else "WMO"
         data = (reference.REFERENCE_DIR / f"{standaard}-3.2" / "samples" / f"{pre}323.xml").read_bytes()
+    elif variant.startswith("regels/"):
+        data = (FIXTURES / variant).read_bytes()
     else:
         edit = VARIANTEN[variant]
         data = edit(heen(standaard)) if edit else heen(standaard)
