@@ -77,6 +77,9 @@ def _bases(reference, standaard: str, bericht: str) -> dict[str, bytes]:
         bases["retour-van-fixture"] = _full_retour((FIXTURES / "regels" / f"{pre.lower()}{HEEN[bericht]}-geldig.xml").read_bytes())
     if bericht == "320":
         bases["retour-van-319"] = _full_retour(build(standaard, "319"))
+    fixture = FIXTURES / "regels" / f"{pre.lower()}{bericht}-geldig.xml"
+    if bericht not in HEEN and fixture.is_file():  # a valid 317/323/325 of the rules' own tests
+        bases["fixture"] = fixture.read_bytes()
     for path in sorted((FIXTURES / "retour").glob(f"{pre.lower()}*.{bericht}.xml")):
         bases[path.stem] = path.read_bytes()
     return bases
@@ -123,13 +126,14 @@ def test_bases_are_valid_and_agree(reference, standaard, bericht):
 @pytest.mark.parametrize("bericht", BERICHTEN)
 @pytest.mark.parametrize("standaard", sorted(STANDARDS))
 def test_every_generic_code_of_the_message_is_exercised(runs, standaard, bericht):
-    """Each generic code the XSLT can raise on this message is hit at least twice, and valid variants exist."""
+    """Each generic code the XSLT can raise on this message is hit at least twice, and variants without
+    a generic finding exist (a published sample may carry message-specific findings of its own)."""
     outcomes = runs[f"{standaard}/{bericht}"].outcomes
     seen = Counter(code for o in outcomes for code in {c for c, _ in o.xslt})
     wanted = GENERIC & cov.xslt_codes(standaard, bericht)
     assert {c for c in wanted if seen[c] < 2} == set(), seen
     if bericht != "320":
-        assert sum(1 for o in outcomes if not o.xslt) >= 5
+        assert sum(1 for o in outcomes if not GENERIC & {c for c, _ in o.xslt}) >= 5
 
 
 @pytest.mark.parametrize("standaard", sorted(STANDARDS))
