@@ -1,4 +1,4 @@
-"""Building blocks for the level-2 rules of 305, 307 and 315.
+"""Building blocks for the level-2 rules of 305, 307, 315 and 317.
 
 The official XSLT reports a rule with a set of elements and lists them in document order; the
 first one is the location we report. ``first_in_document_order`` gives that element, so each rule
@@ -10,7 +10,10 @@ strings as written (docs/afwijkingen.md (part 2) lists where that changes a verd
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import Protocol
+
 from lxml import etree
 
 from validators.engine import Hit, RuleContext, hit
@@ -19,7 +22,7 @@ from validators.rules._helpers import Interval, as_date, as_int, cached, duplica
 __all__ = [
     "Interval", "as_date", "as_int", "cached", "duplicate_groups", "overlapping_pairs",  # from _helpers
     "dagtekening_element", "filled", "first_in_document_order", "hit_at", "kids", "not_after_dagtekening",
-    "raw", "value",
+    "raw", "same_product_overlaps", "value",
 ]
 
 Element = etree._Element
@@ -94,3 +97,78 @@ def not_after_dagtekening(ctx: RuleContext, dates: Iterable[Element | None]) -> 
         d = as_date(el)
         if d is not None and d > dagtekening:
             yield hit_at(dag_el, el)
+
+
+class DatedProduct(Protocol):
+    """A requested product with a period (315 AangevraagdProduct, 317 NieuwProduct)."""
+
+    product: Element | None
+    categorie: Element | None
+    code: Element | None
+    ingang: Element | None
+    einde: Element | None
+
+
+def same_product_overlaps(items: Sequence[DatedProduct], exempt: frozenset[str]) -> list[tuple[int, int]]:
+    """(earlier, later) indexes of requests for the same product with overlapping periods (TR386, TR410).
+
+    Same product: same Categorie and Code; without a Code on either side the same Categorie is
+    enough; a request without Product matches every other request. Products of an ``exempt``
+    category never count. A missing end is open; a missing or unreadable start leaves the request out.
+    """
+    zonder_product: list[Interval] = []
+    per_categorie: dict[str, tuple[list[Interval], dict[str, list[Interval]]]] = {}
+    met_product: list[Interval] = []
+    for i, a in enumerate(items):
+        begin = as_date(a.ingang)
+        if begin is None or value(a.categorie) in exempt:
+            continue
+        einde = as_date(a.einde) if a.einde is not None else date.max
+        iv = (i, begin, einde if einde is not None else date.max)
+        if a.product is None:
+            zonder_product.append(iv)
+            continue
+        met_product.append(iv)
+        zonder_code, per_code = per_categorie.setdefault(raw(a.categorie) or "", ([], {}))
+        if a.code is None:
+            zonder_code.append(iv)
+        else:
+            per_code.setdefault(raw(a.code) or "", []).append(iv)
+    pairs = _overlaps(zonder_product)
+    if zonder_product and met_product:
+        pairs += _overlaps(zonder_product, met_product)
+    for zonder_code, per_code in per_categorie.values():
+        pairs += _overlaps(zonder_code)
+        for group in per_code.values():
+            pairs += _overlaps(group)
+            if zonder_code:
+                pairs += _overlaps(zonder_code, group)
+    return sorted(pairs, key=lambda p: (p[1], p[0]))
+
+
+def _overlaps(red: Sequence[Interval], blue: Sequence[Interval] | None = None) -> list[tuple[int, int]]:
+    """``overlapping_pairs``, also right for a period that ends before it starts (CS003 fails too).
+
+    The XSLT calls two periods overlapping when each starts on or before the other's end; for an
+    inverted period that is not what a sweep over start dates finds, so those few are compared
+    with every other period directly.
+    """
+    def proper(ivs: Sequence[Interval]) -> list[Interval]:
+        return [iv for iv in ivs if iv[1] <= iv[2]]
+
+    def meet(a: Interval, b: Interval) -> bool:
+        return a[1] <= b[2] and b[1] <= a[2]
+
+    pairs = overlapping_pairs(proper(red), None if blue is None else proper(blue))
+    if blue is None:
+        inverted = [iv for iv in red if iv[1] > iv[2]]
+        done: set[int] = set()
+        for x in inverted:
+            done.add(x[0])
+            pairs += [(min(x[0], y[0]), max(x[0], y[0])) for y in red if y[0] not in done and meet(x, y)]
+        return pairs
+    inverted_blue = [y for y in blue if y[1] > y[2]]
+    for x in red:
+        others = blue if x[1] > x[2] else inverted_blue
+        pairs += [(min(x[0], y[0]), max(x[0], y[0])) for y in others if meet(x, y)]
+    return pairs
