@@ -6,10 +6,20 @@ Exit codes everywhere: 0 valid, 1 findings of severity error, 2 usage or input e
 
 from __future__ import annotations
 
-import difflib
+import signal
+import sys
+
+# First, before any other import: hold SIGTERM/SIGINT back (pending, not lost) until berichten.stop
+# has set up the handler of a long-running command; other commands get their previous mask back.
+_mask = signal.pthread_sigmask(signal.SIG_BLOCK, (signal.SIGTERM, signal.SIGINT))
+
+from berichten import stop as _stop  # noqa: E402
+
+_stop.install_for(sys.argv, _mask)
+
+import difflib  # noqa: E402 (after the signal set-up on purpose)
 import json
 import os
-import sys
 from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path

@@ -41,7 +41,8 @@ def inbox(
     Elk bestand wordt precies één keer verwerkt, ook als er meerdere workers draaien of een
     worker wordt afgeschoten. Goedgekeurde bestanden gaan naar FOLDER/verwerkt, afgekeurde naar
     FOLDER/afgekeurd (met <naam>.bevindingen.json en .txt ernaast), retourberichten naar
-    FOLDER/retour. Logregels (JSON) gaan naar stderr. SIGTERM/SIGINT: het lopende bericht wordt
+    FOLDER/retour. Logregels (JSON) gaan naar stderr; de regel met "event": "gereed" zegt dat de
+    worker klaar is. SIGTERM/SIGINT, ook tijdens het opstarten: het lopende bericht wordt
     afgemaakt, daarna stopt de worker met exitcode 0.
 
     \b
@@ -69,7 +70,13 @@ def inbox(
     worker = Worker(folder, WorkerOptions(url=url, settle=settle, interval=interval, config=config, host=host,
                                           lijsten=lijsten))
     worker.install_signal_handlers()
-    t = worker.run(once=once)
+    from store.keys import KeyMissing
+
+    try:
+        t = worker.run(once=once)
+    except KeyMissing as exc:  # before any file is claimed
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(
         f"{t.files} bestanden: {t.accepted} verwerkt, {t.rejected} afgekeurd, {t.duplicates} al eerder ontvangen"
         + (f", {t.failed} mislukt (blijven staan voor een volgende ronde)" if t.failed else "")

@@ -80,7 +80,7 @@ class Processor:
         self.worker_id = worker_id
         self.validator = validator or Validator()
         self.regional = regional
-        self.pseudonym = Pseudonymiser(pseudonym_key)
+        self.pseudonym = Pseudonymiser(pseudonym_key, url=url)
         self.engine = make_engine(url)
         self.connection = self.engine.connect()
         self.importer = Importer(self.connection, self.validator, self.pseudonym)

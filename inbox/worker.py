@@ -8,12 +8,14 @@ listing, so nothing is ever missed, whatever happened while the worker was down.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from berichten import stop
 from inbox.claims import ClaimFolder
 from inbox.layout import Layout
 from inbox.logs import event
@@ -22,6 +24,7 @@ from inbox.regional import Regional
 from inbox.reports import ACCEPTED
 from inbox.settle import Settler
 from store.config import database_url
+from store.keys import KeyMissing
 from store.migrate import upgrade
 
 log = logging.getLogger("inbox")
@@ -77,14 +80,15 @@ class Worker:
 
     # -- signals -------------------------------------------------------------------------------------
 
-    def _stop(self, signum, _frame) -> None:
+    def _stop(self, signum: int) -> None:
         # Finish the current message, then leave: the main loop checks this flag between files.
         self.stopping = True
         event(log, "stop", signal=signal.Signals(signum).name)
 
     def install_signal_handlers(self) -> None:
-        signal.signal(signal.SIGTERM, self._stop)
-        signal.signal(signal.SIGINT, self._stop)
+        """Stop on SIGTERM/SIGINT; a request that came during start-up (``berichten.stop``) counts too."""
+        stop.install()  # already done by cli.py / __main__; again for callers that embed the worker
+        stop.on_stop(self._stop)
 
     def _validator(self):
         """Levels 1-2 and 4; the level-4 lists of --lijsten or of the regional TOML's [lijsten]."""
@@ -96,14 +100,22 @@ class Worker:
     # -- main loop -----------------------------------------------------------------------------------
 
     def run(self, once: bool = False) -> Totals:
+        if self.stopping:  # stopped during start-up: nothing touched yet, nothing to undo
+            event(log, "stopped", worker=None, **self.totals.to_dict())
+            return self.totals
         self.layout.ensure()
         if self.options.migrate:
             _upgrade(self.url)
         regional = Regional(self.options.config) if self.options.config else None
         slot = ClaimFolder(self.layout, self.options.host)
-        processor = Processor(self.layout, self.url, slot.worker_id, regional=regional,
-                              pseudonym_key=self.options.pseudonym_key, validator=self._validator())
-        event(log, "start", worker=slot.worker_id, inbox=str(self.layout.root), once=once)
+        try:
+            processor = Processor(self.layout, self.url, slot.worker_id, regional=regional,
+                                  pseudonym_key=self.options.pseudonym_key, validator=self._validator())
+        except BaseException:
+            slot.close()
+            raise
+        # The readiness line: signals are handled and the store is open (the fault tests wait for it).
+        event(log, "gereed", worker=slot.worker_id, pid=os.getpid(), inbox=str(self.layout.root), once=once)
         settler = Settler(self.options.settle)
         try:
             while not self.stopping:
@@ -177,6 +189,8 @@ def _upgrade(url: str, attempts: int = 5) -> None:
         try:
             upgrade(url)
             return
+        except KeyMissing:
+            raise  # no key is no race: trying again cannot help
         except Exception:
             if attempt == attempts - 1:
                 raise

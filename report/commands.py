@@ -86,11 +86,16 @@ def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onder
         if nachtelijk:
             if not uit:
                 raise click.UsageError("--nachtelijk heeft --uit MAP nodig")
+            from berichten import stop
             from report.nightly import run_nightly
 
-            for w in run_nightly(url, cfgs, uit, peildatum=peil, drempel=drempel if onderdruk else None,
-                                 csv_sep=csv_sep if csv_sep != "," else ";"):
-                click.echo(f"{w.regio}: " + ", ".join(str(p) for p in w.paths.values()))
+            for done, cfg in enumerate(cfgs):
+                if stop.requested():  # SIGTERM/SIGINT: stop between two regions, never inside a file
+                    click.echo(f"gestopt: {done} van {len(cfgs)} regio's geschreven", err=True)
+                    break
+                for w in run_nightly(url, [cfg], uit, peildatum=peil, drempel=drempel if onderdruk else None,
+                                     csv_sep=csv_sep if csv_sep != "," else ";"):
+                    click.echo(f"{w.regio}: " + ", ".join(str(p) for p in w.paths.values()))
             click.echo(f"index: {Path(uit) / 'index.html'}")
             return
         if len(cfgs) > 1:
@@ -142,6 +147,9 @@ def demo(uit: str, seed: int | None, url: str | None) -> None:
     click.echo(f"{uit}: {counts}; {summary.aanmeldingen} aanmeldingen, {summary.acceptaties} acceptaties")
     click.echo(f"registers: {summary.regio / 'grjr.toml'}, {summary.regio / 'nijmegen.toml'}; peildatum van de set: {DEMO_PEILDATUM}")
     if url:
+        from store.migrate import upgrade_store
+
+        upgrade_store(url, demo_key=True)  # a demo store, marked by its key file (soort: demo)
         result = load_demo(summary, url)
         click.echo(f"geladen in {url}: {result.stored} opgeslagen, {result.rejected} afgekeurd")
 

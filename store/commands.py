@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from berichten import stop
 from store.config import DB_ENV, DEFAULT_URL
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -30,17 +31,33 @@ def db() -> None:
 
 @db.command("upgrade")
 @db_option
-def db_upgrade(url: str) -> None:
+@click.option("--demo-sleutel", "demo_key", is_flag=True,
+              help="Gebruik de openbare demosleutel (alleen voor demodata, zoals `make run`).")
+def db_upgrade(url: str, demo_key: bool) -> None:
     """Maak de database aan of breng het schema naar de nieuwste versie.
+
+    Een nieuwe database krijgt een eigen, willekeurige pseudoniemsleutel in een bestand buiten de
+    database (mode 0600): naast een SQLite-bestand <bestand>.sleutel, anders het pad in
+    BERICHTEN_SLEUTELBESTAND. Het pad wordt één keer getoond; maak er een back-up van.
 
     \b
     Voorbeeld:
       berichten db upgrade --db sqlite:///berichten.db
+      BERICHTEN_SLEUTELBESTAND=/etc/berichten/sleutel berichten db upgrade --db postgresql+psycopg://...
     """
-    from store.migrate import upgrade
+    from store.keys import KeyMissing
+    from store.migrate import upgrade_store
 
-    revision = upgrade(url)
-    click.echo(f"database op schemaversie {revision}")
+    try:
+        done = upgrade_store(url, demo_key=demo_key, announce=False)
+    except KeyMissing as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"database op schemaversie {done.revision}")
+    if done.key_file is not None:
+        soort = "demosleutel (openbaar, niet voor echte gegevens)" if done.key_file.demo else "nieuwe sleutel"
+        click.echo(f"pseudoniemsleutel: {done.key_file.path} ({soort}); maak er een back-up van, "
+                   "apart van de database")
 
 
 @click.command("import")
@@ -61,15 +78,25 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
     Exitcode: 0 alles opgeslagen, 1 minstens één bericht afgekeurd, 2 gebruiksfout.
     """
     from store.importer import import_paths
+    from store.keys import KeyMissing
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise click.UsageError(f"bestaat niet: {', '.join(missing)}")
     validator = _validator(lijsten)
-    if sys.stderr.isatty():
-        summary = _import_with_progress(paths, url, batch_size, validator)
-    else:
-        summary = import_paths(paths, url, batch_size=batch_size, validator=validator)
+    try:
+        if sys.stderr.isatty():
+            summary = _import_with_progress(paths, url, batch_size, validator)
+        else:
+            summary = import_paths(paths, url, batch_size=batch_size, validator=validator, progress=_stop_point)
+    except KeyMissing as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except stop.StopRequested as exc:
+        # Raised between two files: the batches committed so far stay, the open one is rolled back.
+        click.echo(f"gestopt ({exc}): eerdere batches zijn opgeslagen, de lopende niet; dezelfde import "
+                   "nog eens draaien slaat over wat er al is", err=True)
+        sys.exit(EXIT_OK)
     click.echo(
         f"{summary.files} bestanden: {summary.stored} opgeslagen, {summary.rejected} afgekeurd, "
         f"{summary.duplicates} al aanwezig"
@@ -80,7 +107,14 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
         click.echo("bevindingen: " + ", ".join(f"{code} {n}x" for code, n in sorted(summary.codes.items())))
     if summary.unreadable:
         sys.exit(EXIT_USAGE)
+    if stop.requested():  # stopped after the last file: all is stored, the stop still ends with 0
+        sys.exit(EXIT_OK)
     sys.exit(EXIT_OK if summary.ok else EXIT_FINDINGS)
+
+
+def _stop_point(_done: int, _total: int | None) -> None:
+    """Called by the importer after each file: the safe place to act on SIGTERM/SIGINT."""
+    stop.check()
 
 
 def _validator(lijsten: str | None):
@@ -108,6 +142,7 @@ def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, val
         task = bar.add_task("import", total=None)
 
         def progress(done: int, total: int | None) -> None:
+            _stop_point(done, total)
             bar.update(task, completed=done, total=total)
 
         return import_paths(paths, url, batch_size=batch_size, progress=progress, validator=validator)

@@ -238,7 +238,7 @@ def import_paths(
     engine = make_engine(url)
     try:
         with engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
-            importer = Importer(connection, validator, Pseudonymiser(pseudonym_key))
+            importer = Importer(connection, validator, Pseudonymiser(pseudonym_key, url=url))
             overlap = connection.dialect.name == "postgresql"
             for chunk in _chunks(iter_files(paths), batch_size, summary):
                 shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]

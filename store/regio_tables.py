@@ -80,7 +80,7 @@ def import_csv(
     url: str, path: str | Path, register: Register, *, pseudonym_key: str | bytes | None = None, append: bool = False,
 ) -> int:
     """Read a CSV register and store it; returns the number of rows. Bad rows: ``FactsError``, nothing stored."""
-    pseudonymise = Pseudonymiser(pseudonym_key)
+    pseudonymise = Pseudonymiser(pseudonym_key, url=url)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -110,7 +110,7 @@ def import_csv(
 
 def load_facts(url: str, *, pseudonym_key: str | bytes | None = None) -> Facts:
     """The registers stored at ``url``. An empty table counts as "not configured" (``None``)."""
-    facts = Facts(Pseudonymiser(pseudonym_key))
+    facts = Facts(Pseudonymiser(pseudonym_key, url=url))
     engine = make_engine(url)
     try:
         for table in (RegioAanmelding, RegioAcceptatie):

@@ -67,7 +67,7 @@ class HistoryValidator:
         self.engine = make_engine(url)
         self.validator = validator or Validator()
         self.connection = self.engine.connect()
-        self.history = StoreHistory(self.connection, Pseudonymiser(pseudonym_key))
+        self.history = StoreHistory(self.connection, Pseudonymiser(pseudonym_key, url=url))
 
     def validate_bytes(self, data: bytes) -> ValidationResult:
         sha = hashlib.sha256(data).hexdigest()

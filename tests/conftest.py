@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,11 @@ from tests import reference as _reference
 
 # The store's fixtures (store_url, empty_store_url: SQLite and PostgreSQL) for every test module.
 pytest_plugins = ("store.testing",)
+
+# Every store the tests make (and every subprocess they start) uses this explicit test key, never
+# a key file of its own; tests of the key files themselves remove it (tests/test_store_keys.py).
+TEST_KEY = "test-sleutel-alleen-voor-tests"
+os.environ["BERICHTEN_PSEUDONIEM_SLEUTEL"] = TEST_KEY
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
