@@ -15,6 +15,7 @@ This module must stay cheap to import: only the standard library, nothing at imp
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 from collections.abc import Callable, Iterable, Sequence
@@ -47,6 +48,14 @@ def install() -> None:
     for sig in SIGNALS:
         signal.signal(sig, _record)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+    atexit.register(_hold)
+
+
+def _hold() -> None:
+    # At exit the interpreter puts the default handlers back; a stop that comes in those last
+    # milliseconds would turn a finished run's exit 0 into death by the signal. Blocked, it is
+    # simply dropped with the process.
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
 
 
 def wanted(argv: Sequence[str]) -> bool:
