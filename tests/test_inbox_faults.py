@@ -1,6 +1,8 @@
 """Fault injection: 1 000 files dropped while two real worker processes run, one killed with SIGKILL.
 
-Afterwards every dropped file must be accounted for exactly once: stored once per distinct
+The test waits for explicit signals only (a worker's "gereed" log line, files appearing); the
+random sleeps choose kill moments, they never wait for something to happen. Afterwards every
+dropped file must be accounted for exactly once: stored once per distinct
 content, present once in verwerkt/ or afgekeurd/ (byte for byte, with both reports), a retour for
 each file that passed level 1, nothing left in claim folders, and no BSN in any log line.
 """
@@ -117,15 +119,18 @@ def wait_until(condition, timeout: float) -> bool:
     return True
 
 
-def wait_for_claim_folder(box: Path, proc: subprocess.Popen) -> Path:
-    """The claim folder of a worker process (it exists once the worker has started)."""
-    found: list[Path] = []
+def wait_ready(box: Path, proc: subprocess.Popen, log: Path) -> Path:
+    """Wait for the worker's "gereed" log line (signals handled, store open); its claim folder."""
+    mark = b'"event": "gereed"'
+    pid = f'"pid": {proc.pid},'.encode()
 
     def ready() -> bool:
-        found[:] = [p for p in (box / ".bezig").glob(f"*/{proc.pid}-*")]
-        return bool(found)
+        assert proc.poll() is None, "worker stopped during start-up"
+        return any(mark in line and pid in line for line in log.read_bytes().splitlines())
 
-    assert wait_until(ready, timeout=30), "worker did not start"
+    assert wait_until(ready, timeout=60), "worker did not become ready"
+    found = [p for p in (box / ".bezig").glob(f"*/{proc.pid}-*")]
+    assert len(found) == 1
     return found[0]
 
 
@@ -145,8 +150,9 @@ def test_every_file_exactly_once_while_a_worker_is_killed(tmp_path):
     dropper = threading.Thread(target=drop_all, args=(box, files, random.Random(SEED + 1)))
     dropper.start()
     try:
+        wait_ready(box, b, logs[1])
         for kill in range(KILLS):
-            mine = wait_for_claim_folder(box, a)
+            mine = wait_ready(box, a, logs[0])
             if kill % 2:
                 time.sleep(rng.uniform(0.0, 0.5))  # a random moment
             else:
@@ -156,7 +162,8 @@ def test_every_file_exactly_once_while_a_worker_is_killed(tmp_path):
             a = start_worker(box, url, logs[0])
             assert b.poll() is None, "worker b died"
         dropper.join()
-        wait_until(lambda: not any(wanted(p.name) for p in box.iterdir()) and not claims(box), timeout=60)
+        assert wait_until(lambda: not any(wanted(p.name) for p in box.iterdir()) and not claims(box), timeout=120)
+        wait_ready(box, a, logs[0])  # the last restart too: the SIGTERM below is a stop, not a start-up race
     finally:
         dropper.join()
         for proc in (a, b):
