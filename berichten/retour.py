@@ -1,4 +1,4 @@
-"""Retour messages (302, 306, 308, 316, 320) built from the lxml tree of the heen message and its findings.
+"""Retour messages (302, 306, 308, 316, 318, 320) built from the lxml tree of the heen message and its findings.
 
 How a retour is built (domain guide 1.5 and 4.2):
 
@@ -38,11 +38,9 @@ RETOUR_KLASSEN: dict[str, frozenset[str]] = {
     "306": frozenset({"Client", "StartProduct"}),
     "308": frozenset({"Client", "StopProduct"}),
     "316": frozenset({"Client", "AangevraagdProduct"}),
+    "318": frozenset({"Client", "Verzoek", "OngewijzigdProduct", "TeWijzigenProduct", "NieuwProduct"}),
     "320": frozenset({"Antwoord", "Woonplaatsbeginsel"}),  # the 319's XSLT rules: TR377, TR409 (iJw)
 }
-# No 318 yet: the official XSLT checks fifteen level-2 rules on a 317 (CS002, CD041, TR352, ...) that
-# are not registered here, so a 318 built now could approve a 317 the standard rejects. Its classes
-# would be Client, Verzoek, OngewijzigdProduct, TeWijzigenProduct and NieuwProduct.
 
 _STEP = re.compile(r"^(?P<name>[A-Za-z_][\w.-]*)(?:\[(?P<pos>[1-9]\d*)\])?$")
 _IDENTIFICATIE = re.compile(r".*\S.*")

@@ -35,10 +35,23 @@ def test_an_answer_gets_a_320(tmp_path):
 
 
 @pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
-def test_a_request_for_change_gets_no_318_yet(tmp_path, standaard):
-    result = CliRunner().invoke(main, ["retour", str(STORE / standaard / "317.xml"), "-o", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "berichten bouwt geen retour op een 317" in result.stderr
+def test_a_request_for_change_gets_a_318(tmp_path, standaard):
+    """An approved 317 gets a header-only 318; one the level-2 rules reject gets 0001 (exit code 1)."""
+    pre = "jw" if standaard == "ijw" else "wmo"
+    goed = REGELS / f"{pre}317-geldig.xml"
+    fout = tmp_path / "fout.317.xml"
+    # a new product starting on the Dagtekening: TR380
+    fout.write_bytes(goed.read_bytes().replace(b">2026-11-01<", b">2026-09-14<"))
+    ok = CliRunner().invoke(main, ["retour", str(goed), "-o", str(tmp_path / "ok")])
+    rejected = CliRunner().invoke(main, ["retour", str(fout), "-o", str(tmp_path / "af")])
+    assert ok.exit_code == 0, ok.output
+    assert rejected.exit_code == 1 and "TR380" in rejected.stderr, rejected.output
+    (approved,) = (tmp_path / "ok").iterdir()
+    (afgekeurd,) = (tmp_path / "af").iterdir()
+    assert approved.name == f"{pre}317-geldig.318.xml" and afgekeurd.name == "fout.317.318.xml"
+    assert retour_codes(approved.read_bytes()) == [] and retour_codes(afgekeurd.read_bytes()) == ["0001"]
+    for data in (approved.read_bytes(), afgekeurd.read_bytes()):
+        assert Validator().validate_bytes(data).ok
 
 
 def test_a_retour_gets_no_retour_and_that_is_an_input_error(tmp_path):

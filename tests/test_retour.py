@@ -1,4 +1,4 @@
-"""Retour messages 302/306/308/316/320: content per outcome, bytes on the wire, and XSD validity.
+"""Retour messages 302/306/308/316/318/320: content per outcome, bytes on the wire, and XSD validity.
 
 Every retour built here is checked against our own retour XSD; the ``published`` tests check the
 same retours against the published XSDs (skipped when the reference folder is absent).
@@ -26,15 +26,16 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 DAG = date(2026, 7, 8)
 ID = "RET-0001"
 
-HEEN = [(s, n) for s in ("ijw", "iwmo") for n in ("301", "305", "307", "315")]
+HEEN = [(s, n) for s in ("ijw", "iwmo") for n in ("301", "305", "307", "315", "317")]
 # The second class instance of each message, where the synthetic level-3 finding lands.
 KLASSE_PAD = {
     "301": "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]/Ingangsdatum",
     "305": "/Bericht/Client/StartProducten/StartProduct[2]/StatusAanlevering",
     "307": "/Bericht/Client/StopProducten/StopProduct[2]/Einddatum",
     "315": "/Bericht/Client/AangevraagdeProducten/AangevraagdProduct[2]",
+    "317": "/Bericht/Client/Verzoek/NieuweProducten/NieuwProduct[2]/Einddatum",
 }
-RETOUR = {"301": "302", "305": "306", "307": "308", "315": "316"}
+RETOUR = {"301": "302", "305": "306", "307": "308", "315": "316", "317": "318"}
 GOLDEN = FIXTURES / "retour"
 
 
@@ -137,7 +138,7 @@ def test_level3_finding_on_a_class_gives_the_whole_client_with_codes(standaard, 
             codes[el] = [c.text for c in box]
     rejected = [el for el, c in codes.items() if c != ["0200"]]
     assert len(rejected) == 1 and codes[rejected[0]] == ["9063"]
-    klasse = KLASSE_PAD[bericht].split("/")[4]
+    klasse = next(step for step in KLASSE_PAD[bericht].split("/") if "[" in step)
     assert local(rejected[0]) == klasse.split("[")[0]
     assert rejected[0].getparent().index(rejected[0]) == 1  # the second product
     assert len(codes) > 2  # Client plus every product (plus contacts and relaties in a 302)
@@ -227,6 +228,16 @@ def test_bytes_on_the_wire(validator):
     assert b'xmlns:wmo308="http://www.istandaarden.nl/iwmo/3_2/wmo308/schema"' in data
     assert b'xmlns:iwmo="http://www.istandaarden.nl/iwmo/3_2/basisschema/schema"' in data
     assert b"<iwmo:Datum>1958-01-01</iwmo:Datum>" in data  # basisschema children keep their namespace
+
+
+@pytest.mark.parametrize("standaard,pre,extra", [
+    ("ijw", "jw", []), ("iwmo", "wmo", []), ("ijw", "jw", [synthetic(KLASSE_PAD["317"])]),
+])
+def test_318_bytes_on_the_wire(validator, standaard, pre, extra):
+    """A 318, approved or with a class finding: UTF-8 without BOM, CR/LF, the samples' prefixes."""
+    data = build(standaard, "317", validator, extra=extra)
+    assert data.startswith(f'<?xml version="1.0" encoding="UTF-8"?>\r\n<{pre}318:Bericht '.encode())
+    assert data.count(b"\n") == data.count(b"\r\n") and data.endswith(f"</{pre}318:Bericht>\r\n".encode())
 
 
 def test_heen_in_other_form_gives_the_same_retour(validator):
@@ -341,11 +352,18 @@ def test_retours_on_319(validator, ours):
             assert all(c == ["0200"] for name, c in codes.items() if name != klasse), codes
 
 
-@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
-def test_no_318_while_the_317_has_no_level2_rules(standaard, validator):
-    """A 318 would have to say 0001 where the XSLT rejects a 317; without those rules we build none."""
-    result = validator.validate_bytes(store_heen(standaard, "317"))
-    assert result.level1_passed and not kan_retour(result)
+@pytest.mark.parametrize("standaard,sample,code", [("ijw", "JW317", "CS003"), ("iwmo", "WMO317", "TR380")])
+def test_published_317_sample_gets_a_318_with_0001(reference, validator, ours, standaard, sample, code):
+    """The official XSLT rejects both published 317 samples; their 318 says so in the header only."""
+    heen = (reference.REFERENCE_DIR / f"{standaard}-3.2" / "samples" / f"{sample}.xml").read_bytes()
+    result = validator.validate_bytes(heen)
+    assert kan_retour(result) and [f.code for f in result.findings if f.is_error] == [code]
+    data = build(standaard, "317", validator, heen)
+    root = parse(data)
+    assert [local(c) for c in root] == ["Header"] and header_codes(root) == ["0001"]
+    assert root[0].findtext("{*}XsltVersie") == XSLT_VERSIE
+    assert_retour_valid(data, standaard, "318", ours)
+    assert reference.published_xsd_verdict(data, standaard, f"{sample[:-3]}318.xsd")
 
 
 def _all_retours(validator: Validator) -> list[tuple[str, str, bytes]]:
@@ -364,7 +382,7 @@ def _all_retours(validator: Validator) -> list[tuple[str, str, bytes]]:
 
 def test_every_retour_is_valid_against_the_published_xsd(reference, validator):
     retours = _all_retours(validator)
-    assert len(retours) == 40
+    assert len(retours) == 48
     for standaard, nummer, data in retours:
         schema_file = f"{'JW' if standaard == 'ijw' else 'WMO'}{nummer}.xsd"
         assert reference.published_xsd_verdict(data, standaard, schema_file), (standaard, nummer, data[:400])
