@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import sys
 import tempfile
@@ -24,6 +25,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+# Throw-away stores: an explicit key, so no key files are written (PostgreSQL would need a path).
+os.environ.setdefault("BERICHTEN_PSEUDONIEM_SLEUTEL", "bench-sleutel")
 
 from sqlalchemy import insert, text  # noqa: E402
 

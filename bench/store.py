@@ -25,6 +25,8 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+# Throw-away stores: an explicit key, so no key files are written (PostgreSQL would need a path).
+os.environ.setdefault("BERICHTEN_PSEUDONIEM_SLEUTEL", "bench-sleutel")
 
 from store.importer import import_paths  # noqa: E402
 from store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s, write_mixed  # noqa: E402
