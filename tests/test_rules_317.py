@@ -246,13 +246,13 @@ def test_explain_examples_fail_and_pass(code, schemas):
 def test_many_products_give_no_findings():
     """Thousands of products: the duplicate and overlap checks stay linear-ish (dicts and a sweep)."""
     t = Tree((FIXTURES / "regels" / "jw317-geldig.xml").read_bytes())
-    model = el(t, "NP", 3)
+    model, ongewijzigd = el(t, "NP", 3), el(t, "OW", 1)
     for n in range(3000):
         copy = deepcopy(model)
         t.set(t.child(copy, "Product"), "Code", f"C{n:04d}")
         model.getparent().append(copy)
-        nummer = deepcopy(el(t, "OW", 1))
+        nummer = deepcopy(ongewijzigd)
         t.set(nummer, "ToewijzingNummer", str(600000 + n))
-        el(t, "OW", 1).getparent().append(nummer)
+        ongewijzigd.getparent().append(nummer)
     root = etree.fromstring(t.bytes())
     assert REGISTRY.run(root, get_release("ijw").message("317")) == []
