@@ -422,6 +422,14 @@ def test_regional_findings_go_into_the_report_only(box, url):
     assert (box / "retour" / "grjr.302.xml").exists()
 
 
+def test_a_stop_before_the_start_touches_nothing(box, url):
+    (box / "a.xml").write_bytes(build("ijw", "301", identificatie="VOOR00000001"))
+    worker = Worker(box, WorkerOptions(url=url, settle=0.0, migrate=False))
+    worker._stop(signal.SIGTERM)  # what a SIGTERM during start-up leaves: the request only
+    assert worker.run(once=True).files == 0
+    assert sorted(p.name for p in box.iterdir()) == ["a.xml"] and stored_rows(url) == []
+
+
 # --- signals (a real subprocess) --------------------------------------------------------------------
 
 

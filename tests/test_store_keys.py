@@ -152,3 +152,16 @@ def test_a_fresh_inbox_store_gets_its_own_key(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert read_key_file(tmp_path / "nieuw.db.sleutel").kind == OWN
     assert b"nieuw.db.sleutel" in done.stderr  # the path, said once in the log
+
+
+def test_a_worker_on_a_store_without_its_key_claims_nothing(tmp_path):
+    from inbox.worker import Worker, WorkerOptions
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade_store(url).key_file.path.unlink()
+    box = tmp_path / "inbox"
+    box.mkdir()
+    (box / "a.xml").write_bytes(MESSAGE.read_bytes())
+    with pytest.raises(KeyMissing):
+        Worker(box, WorkerOptions(url=url, settle=0.0)).run(once=True)
+    assert (box / "a.xml").exists() and not [p for p in box.glob(".bezig/*/*") if p.is_dir()]
