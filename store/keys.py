@@ -85,7 +85,7 @@ def read_key_file(path: Path) -> KeyFile:
         if sep and not line.startswith("#"):
             fields[name.strip()] = value.strip()
     key = fields.get("sleutel", "")
-    if len(key) < 32:
+    if not key:
         raise KeyMissing(f"sleutelbestand {path} bevat geen geldige regel 'sleutel: ...'")
     return KeyFile(path, key.encode("utf-8"), fields.get("soort", OWN))
 
