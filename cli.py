@@ -409,7 +409,7 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
                            "en krijgt geen antwoord terug", err=True)
                 usage = True
             elif result.level1_passed and result.message is not None:
-                # A valid message this command cannot answer (a retour itself, a 317): input error.
+                # A valid message this command cannot answer (a retour itself): input error.
                 click.echo(f"{file}: geen retourbericht: berichten bouwt geen retour op een {result.message.nummer}", err=True)
                 usage = True
             else:

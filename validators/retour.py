@@ -73,7 +73,7 @@ def retour_voor(
     a redo after a crash writes the same retour); ``extra_findings`` adds findings of later levels
     (3: history, 4: external sources) that were not part of the validation run. A 323 gets its 325
     declaratie-antwoord (``berichten.retour325``). Raises KeyError for a message that gets no retour
-    we can build (a retour message itself, a 325, or a 317).
+    we can build (a retour message itself or a 325).
     """
     if not result.level1_passed or result.document.root is None or result.message is None:
         return None
