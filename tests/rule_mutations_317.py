@@ -24,6 +24,7 @@ from tests.rule_mutations_305_315 import (
     op_geldig_commentaar,
     op_geldig_prefixen,
     set_omvang,
+    text_of,
 )
 from tests.xmledit import MessageTree, local
 
@@ -66,11 +67,6 @@ class Tree(MessageTree):
 
 
 Op = Callable[[Tree, random.Random], bool]  # False: not applicable to this base
-
-
-def text_of(t: Tree, el: etree._Element, name: str) -> str | None:
-    c = t.child(el, name)
-    return None if c is None else c.text
 
 
 def start_of(t: Tree, el: etree._Element) -> date:
