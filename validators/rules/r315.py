@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from lxml import etree
@@ -19,7 +18,6 @@ from validators.rules import omvang
 from validators.rules._shared_305_315 import (
     OVERLAP_TOEGESTAAN,
     VERWIJZER_MET_ZORGVERLENERCODE,
-    Interval,
     as_date,
     cached,
     duplicate_groups,
@@ -27,8 +25,8 @@ from validators.rules._shared_305_315 import (
     hit_at,
     kids,
     not_after_dagtekening,
-    overlapping_pairs,
     raw,
+    same_product_overlaps,
     value,
 )
 
@@ -293,49 +291,6 @@ def tr383(ctx: RuleContext) -> Iterator[Hit]:
         seen.setdefault(key, []).append(a.referentie)
 
 
-def _interval(index: int, a: Aanvraag) -> Interval | None:
-    begin = as_date(a.ingang)
-    if begin is None:
-        return None
-    einde = as_date(a.einde) if a.einde is not None else date.max
-    return (index, begin, einde if einde is not None else date.max)
-
-
-def tr386_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
-    """(earlier, later) indexes of requests for the same product with overlapping periods.
-
-    Same product: same Categorie and Code; without a Code on either side the same Categorie is
-    enough; a request without Product matches every other request.
-    """
-    exempt = OVERLAP_TOEGESTAAN[ctx.message.standaard]
-    zonder_product: list[Interval] = []
-    per_categorie: dict[str, tuple[list[Interval], dict[str, list[Interval]]]] = {}
-    met_product: list[Interval] = []
-    for i, a in enumerate(aanvragen(ctx)):
-        iv = _interval(i, a)
-        if iv is None or value(a.categorie) in exempt:
-            continue
-        if a.product is None:
-            zonder_product.append(iv)
-            continue
-        met_product.append(iv)
-        zonder_code, per_code = per_categorie.setdefault(raw(a.categorie) or "", ([], {}))
-        if a.code is None:
-            zonder_code.append(iv)
-        else:
-            per_code.setdefault(raw(a.code) or "", []).append(iv)
-    pairs = overlapping_pairs(zonder_product)
-    if zonder_product and met_product:
-        pairs += overlapping_pairs(zonder_product, met_product)
-    for zonder_code, per_code in per_categorie.values():
-        pairs += overlapping_pairs(zonder_code)
-        for group in per_code.values():
-            pairs += overlapping_pairs(group)
-            if zonder_code:
-                pairs += overlapping_pairs(zonder_code, group)
-    return sorted(pairs, key=lambda p: (p[1], p[0]))
-
-
 @rule315(
     "TR386",
     "Hetzelfde product wordt twee keer aangevraagd voor overlappende periodes.",
@@ -347,5 +302,5 @@ def tr386_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
 )
 def tr386(ctx: RuleContext) -> Iterator[Hit]:
     items = aanvragen(ctx)
-    for earlier, _later in tr386_pairs(ctx):
+    for earlier, _later in same_product_overlaps(items, OVERLAP_TOEGESTAAN[ctx.message.standaard]):
         yield hit_at(items[earlier].el)
