@@ -186,8 +186,8 @@ omvang.register(
     "eenheden; dat is de 317-versie van CD080 (301) en CD095 (315). Alleen een product dat vóór "
     "2021 eindigt valt nog onder de oude afspraak. Staat er een Einddatum, dan wijst de melding die "
     "aan, anders de Omvang.",
-    voorbeeld_fout="regels/CD096-fout.xml",
-    voorbeeld_goed="regels/CD096-goed.xml",
+    voorbeeld_fout="regels/jw317-CD096-fout.xml",
+    voorbeeld_goed="regels/jw317-CD096-goed.xml",
 )
 
 omvang.register(
@@ -225,8 +225,8 @@ def cs003(ctx: RuleContext) -> Iterator[Hit]:
     "Een nieuw product kan niet met terugwerkende kracht worden gevraagd: de gewenste ingangsdatum "
     "ligt minstens een dag na de Dagtekening, dezelfde dag is te vroeg. Voor een te wijzigen "
     "product geldt dit niet. De melding wijst de Dagtekening aan, zoals de officiële XSLT.",
-    voorbeeld_fout="regels/TR380-fout.xml",
-    voorbeeld_goed="regels/TR380-goed.xml",
+    voorbeeld_fout="regels/jw317-TR380-fout.xml",
+    voorbeeld_goed="regels/jw317-TR380-goed.xml",
 )
 def tr380(ctx: RuleContext) -> Iterator[Hit]:
     dagtekening, dag_el = ctx.dagtekening, ctx.dagtekening_element
