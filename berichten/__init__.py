@@ -35,6 +35,12 @@ if TYPE_CHECKING:
         Jw308,
         Jw315,
         Jw316,
+        Jw317,
+        Jw318,
+        Jw319,
+        Jw320,
+        Jw323,
+        Jw325,
         Wmo301,
         Wmo302,
         Wmo305,
@@ -43,11 +49,19 @@ if TYPE_CHECKING:
         Wmo308,
         Wmo315,
         Wmo316,
+        Wmo317,
+        Wmo318,
+        Wmo319,
+        Wmo320,
+        Wmo323,
+        Wmo325,
         message_class,
     )
 
 _MESSAGES = ("Jw301", "Jw302", "Jw305", "Jw306", "Jw307", "Jw308", "Jw315", "Jw316",
-             "Wmo301", "Wmo302", "Wmo305", "Wmo306", "Wmo307", "Wmo308", "Wmo315", "Wmo316")
+             "Jw317", "Jw318", "Jw319", "Jw320", "Jw323", "Jw325",
+             "Wmo301", "Wmo302", "Wmo305", "Wmo306", "Wmo307", "Wmo308", "Wmo315", "Wmo316",
+             "Wmo317", "Wmo318", "Wmo319", "Wmo320", "Wmo323", "Wmo325")
 
 # name -> module that defines it; loaded on first access (PEP 562).
 _LAZY: dict[str, str] = {

@@ -4,8 +4,9 @@
 
 Field names are the models' snake_case names (the XSD names are accepted too). Left out, these
 are filled in from the release registry: BerichtCode, BerichtVersie (3), BerichtSubversie (2),
-XsdVersie (and XsdVersieRetour for a retour). Dagtekening (and DagtekeningRetour) default to
-today; Identificatie must be given. See docs/generate.md.
+XsdVersie (and XsdVersieRetour for a retour, XsdVersieDeclaratie for a 325). Dagtekening (and
+DagtekeningRetour) default to today; Identificatie must be given, and so must the whole
+DeclaratieIdentificatie of a 325 (it names the 323 being answered). See docs/generate.md.
 
 Bad input raises ``GenerateError`` with one Dutch line per problem, each naming the field as a
 dot-separated path: ``client.toegewezen_producten.0.ingangsdatum: ongeldige datum '2026-02-30'``.
@@ -100,6 +101,7 @@ def json_schema(standaard: str, nummer: str, release: str = DEFAULT_RELEASE) -> 
         "bericht_subversie": minor,
         "xsd_versie": xsd,
         "xsd_versie_retour": xsd,
+        "xsd_versie_declaratie": xsd,
         "dagtekening_retour": "vandaag",
     }
     _make_optional(header_def, defaults)
@@ -189,6 +191,8 @@ def _fill_defaults(body: dict[str, Any], cls: type[Bericht], today: dt.date) -> 
     header_cls = cls.model_fields["header"].annotation
     if isinstance(header_cls, type) and issubclass(header_cls, RetourHeader):
         defaults |= {"xsd_versie_retour": dict(xsd), "dagtekening_retour": today.isoformat()}
+    if isinstance(header_cls, type) and "xsd_versie_declaratie" in header_cls.model_fields:
+        defaults["xsd_versie_declaratie"] = dict(xsd)  # 325: the 323 was written against this release too
     for name, value in defaults.items():
         if not _has(header, name):
             header[name] = value

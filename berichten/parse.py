@@ -37,7 +37,7 @@ _STRIPPED = ("int", "date", "time")  # XSD collapses whitespace for these; strin
 
 
 def parse(data: bytes, policy: InputPolicy = InputPolicy()) -> Bericht:
-    """Read a 301/302/305/306/307/308/315/316 of iJw or iWmo 3.2 into its model.
+    """Read any of the fourteen messages 301-325 of iJw or iWmo 3.2 into its model.
 
     Raises ``ParseError`` when the bytes are not XML, carry a DOCTYPE, are not a supported
     message, or do not fit the model. File-level remarks that do not affect the content (BOM,

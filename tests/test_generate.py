@@ -166,7 +166,7 @@ ERRORS = [
     ("object-verwacht", _set("client.naam", "Jansen"), "client.naam: object verwacht"),
     ("standaard-onbekend", _set("standaard", "jz"), "standaard: onbekende standaard 'jz'; kies ijw of iwmo"),
     ("bericht-onbekend", _set("bericht", "399"),
-     "bericht: onbekend bericht '399'; mogelijk: 301, 302, 305, 306, 307, 308, 315, 316"),
+     "bericht: onbekend bericht '399'; mogelijk: 301, 302, 305, 306, 307, 308, 315, 316, 317, 318, 319, 320, 323, 325"),
     ("bericht-ontbreekt", _set("bericht", ...), 'bericht: verplicht, maar ontbreekt (berichtnummer, bijvoorbeeld "301")'),
 ]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import typing
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,20 +11,25 @@ import pytest
 from lxml import etree
 
 from berichten import Bericht, Finding, GenerateError, ParseError, parse, to_xml
-from berichten.models import MESSAGE_CLASSES, Jw301, Jw315, Wmo315, codes, message_class, xml_fields
+from berichten.models import (
+    MESSAGE_CLASSES, Jw301, Jw315, Jw317, Jw323, Jw325, Wmo315, Wmo323, codes, message_class, xml_fields,
+)
 from berichten.models.base import XmlModel
 from berichten.models.types import LANDCODES, RETOURCODES
 from berichten.release import get_release
+from berichten.xmlinput import read_document
 from validators.xsd import DEFAULT_XSD_DIR, SchemaSet
 
-# Every published sample of the messages we model. JW315 is not here: the published one is
-# XSD-invalid (2027-06-31); the generated jw315 fixture covers it (tests/test_generate.py).
+NUMMERS = ("301", "302", "305", "306", "307", "308", "315", "316", "317", "318", "319", "320", "323", "325")
+# Every published sample, 301-325 of both standards. JW315 and JW318 are not here: the published
+# ones are XSD-invalid (samples/invalid); the generated fixtures cover them (tests/test_generate.py).
 SAMPLES = [
     (std, f"{pre}{n}")
     for std, pre in (("ijw", "JW"), ("iwmo", "WMO"))
-    for n in ("301", "302", "305", "306", "307", "308", "315", "316")
-    if (std, n) != ("ijw", "315")
+    for n in NUMMERS
+    if (std, n) not in (("ijw", "315"), ("ijw", "318"))
 ]
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 CRLF_LINE = b"\r\n"
 
@@ -118,6 +122,76 @@ def test_retour_and_315_values(reference):
     assert all(p.retour_codes for p in jw316.client.aangevraagde_producten)
 
 
+def test_317_319_values(reference):
+    jw317 = parse(_sample(reference, "ijw", "JW317"))
+    assert isinstance(jw317, Jw317)
+    verzoek = jw317.client.verzoek
+    assert verzoek.reden_verzoek is codes.RedenVerzoek.SITUATIE_CLIENT and verzoek.te_wijzigen_producten is None
+    assert verzoek.ongewijzigde_producten is not None and [p.toewijzing_nummer for p in verzoek.ongewijzigde_producten] == [10071]
+    assert verzoek.nieuwe_producten is not None
+    nieuw = verzoek.nieuwe_producten[0]
+    assert nieuw.product is not None and nieuw.product.categorie is codes.ProductCategorieIjw.AMBULANT
+    assert nieuw.gewenste_ingangsdatum == dt.date(2026, 11, 1)
+    jw320 = parse(_sample(reference, "ijw", "JW320"))
+    assert jw320.antwoord is not None and jw320.antwoord.retour_codes == ["9360"]
+    assert jw320.antwoord.verzoek_antwoord is codes.VerzoekAntwoord.IN_ONDERZOEK
+
+
+def test_323_325_amounts_are_eurocent_integers_with_debet_credit(reference):
+    jw323 = parse(_sample(reference, "ijw", "JW323"))
+    assert isinstance(jw323, Jw323)
+    d = jw323.declaratie
+    assert d.declaratie_nummer == "DN001" and d.declaratie_periode.einddatum == dt.date(2026, 4, 30)
+    assert (d.totaal_ingediend_bedrag.totaal_bedrag, d.totaal_ingediend_bedrag.debet_credit) == (79000, codes.DebetCredit.DEBET)
+    prestaties = [p for c in d.clienten for p in c.prestaties]
+    assert sum(p.ingediend_bedrag.bedrag for p in prestaties) == 79000
+    first = prestaties[0]
+    assert (first.toewijzing_nummer, first.product_categorie, first.geleverd_volume, first.eenheid, first.product_tarief) == (
+        10072, codes.ProductCategorieIjw.AMBULANT, 4, codes.Eenheid.UUR, 1250)
+    jw325 = parse(_sample(reference, "ijw", "JW325"))
+    assert isinstance(jw325, Jw325)
+    assert jw325.header.retour_codes == ["0200"] and jw325.header.declaratie_identificatie.identificatie == "765432198"
+    antwoord = jw325.declaratie_antwoord
+    assert antwoord is not None and antwoord.totaal_toegekend_bedrag.debet_credit is codes.DebetCredit.CREDIT
+    assert antwoord.clienten is not None
+    assert all(p.retour_codes for c in antwoord.clienten for p in c.prestaties)
+    assert antwoord.clienten[0].prestaties[0].product_referentie.vorig_referentie_nummer == "RT001"
+    wmo323 = parse(_sample(reference, "iwmo", "WMO323"))
+    assert isinstance(wmo323, Wmo323)
+    assert all(isinstance(p.product_categorie, codes.ProductCategorieIwmo) for c in wmo323.declaratie.clienten for p in c.prestaties)
+
+
+def test_published_invalid_jw318_fails_on_the_misplaced_retourcode(reference):
+    data = (reference.REFERENCE_DIR / "ijw-3.2" / "samples" / "invalid" / "JW318.xml").read_bytes()
+    with pytest.raises(ParseError) as info:
+        parse(data)
+    assert [(f.code, f.locatie) for f in info.value.findings] == [("PRS001", "/Bericht/Client/Verzoek/RetourCode")]
+
+
+def _schema_valid_fixtures() -> list[Path]:
+    """Our own XML fixtures that our XSDs accept: every one of them must become a model."""
+    found = []
+    for path in sorted(FIXTURES.rglob("*.xml")):
+        doc = read_document(path.read_bytes())
+        if doc.root is None or doc.message is None or doc.has_entities or any(f.is_error for f in doc.findings):
+            continue
+        if SchemaSet().validate(doc.root, doc.message) == []:
+            found.append(path)
+    return found
+
+
+def test_every_schema_valid_fixture_round_trips():
+    paths = _schema_valid_fixtures()
+    nummers = set()
+    for path in paths:
+        bericht = parse(path.read_bytes())
+        written = to_xml(bericht)
+        assert parse(written) == bericht, path
+        assert SchemaSet().validate(etree.fromstring(written), bericht.message_type()) == [], path
+        nummers.add(bericht.nummer)
+    assert {"301", "317", "319", "323", "325"} <= nummers  # the fixtures cover the new messages too
+
+
 def test_leading_zeros_keep_the_number_not_the_bytes(reference):
     data = _sample(reference, "ijw", "JW301").replace(b">300201<", b">0300201<")
     b = parse(data)
@@ -176,10 +250,11 @@ def test_parse_errors_are_findings_not_tracebacks(reference, old, new, code, loc
         (b"", "XML007"),
         (b'<Bericht xmlns="urn:iets-anders"/>', "MSG001"),
         (b'<?xml version="1.0"?><!DOCTYPE Bericht []><Bericht xmlns="http://www.istandaarden.nl/ijw/3_2/jw301/schema"/>', "XML002"),
-        (b'<Bericht xmlns="http://www.istandaarden.nl/ijw/3_2/jw317/schema"/>', "PRS001"),  # known, but not modelled
+        (b'<Bericht xmlns="http://www.istandaarden.nl/ijw/3_2/jw317/schema"/>', "PRS001"),  # known, but empty
+        (b'<Bericht xmlns="http://www.istandaarden.nl/ijw/3_2/jw399/schema"/>', "MSG002"),
         (b'<Toewijzing xmlns="http://www.istandaarden.nl/ijw/3_2/jw301/schema"/>', "PRS001"),
     ],
-    ids=["leeg", "andere-namespace", "doctype", "geen-model", "ander-rootelement"],
+    ids=["leeg", "andere-namespace", "doctype", "leeg-bericht", "onbekend-bericht", "ander-rootelement"],
 )
 def test_unusable_documents_raise_parse_error(data, code):
     with pytest.raises(ParseError) as info:
@@ -245,16 +320,26 @@ def test_model_structure_equals_published_xsd(reference, key):
     rel = get_release(mt.standaard, mt.release)
     schema = _xsd(reference.REFERENCE_DIR, mt.standaard, mt.schema_file)
     expected = _xsd_tree(schema.elements["Bericht"])
-    assert [e[1] for e in expected] == ["Header", "Client"]
+    body = {"319": "Antwoord", "320": "Antwoord", "323": "Declaratie", "325": "DeclaratieAntwoord"}
+    assert [e[1] for e in expected] == ["Header", body.get(mt.nummer, "Client")]
     assert _model_tree(cls, (mt.namespace, rel.basis_namespace)) == expected
 
 
-def test_gezagsdrager_bekend_only_in_ijw_315_316():
+def _field_names(cls: type[XmlModel]) -> set[str]:
+    """Every field name in the tree of a model."""
+    names: set[str] = set()
+    for f in xml_fields(cls):
+        names.add(f.name)
+        if f.model is not None:
+            names |= _field_names(f.model)
+    return names
+
+
+@pytest.mark.parametrize(("veld", "nummers"), [("gezagsdrager_bekend", ("315", "316")), ("woonplaatsbeginsel", ("319", "320"))])
+def test_ijw_only_elements_only_in_their_ijw_messages(veld, nummers):
     assert "gezagsdrager_bekend" in Jw315.model_fields["client"].annotation.model_fields  # type: ignore[union-attr]
     for key, cls in MESSAGE_CLASSES.items():
-        client = typing.get_args(cls.model_fields["client"].annotation) or (cls.model_fields["client"].annotation,)
-        has = any("gezagsdrager_bekend" in c.model_fields for c in client if isinstance(c, type) and issubclass(c, XmlModel))
-        assert has == (key[0] == "ijw" and key[2] in ("315", "316")), key
+        assert (veld in _field_names(cls)) == (key[0] == "ijw" and key[2] in nummers), key
 
 
 CODE_LISTS = [
@@ -277,6 +362,9 @@ CODE_LISTS = [
     (codes.RedenWijzigingIwmo, "WMO002_reden_wijziging_toewijzing_iwmo.csv"),
     (codes.RedenBeeindigingIjw, "JZ588_reden_beeindiging_ijw.csv"),
     (codes.RedenBeeindigingIwmo, "WMO588_reden_beeindiging_iwmo.csv"),
+    (codes.RedenVerzoek, "WJ758_reden_verzoek.csv"),
+    (codes.RedenAfwijzingVerzoek, "WJ759_reden_afwijzing_verzoek.csv"),
+    (codes.VerzoekAntwoord, "WJ760_verzoek_antwoord.csv"),
 ]
 
 
@@ -297,6 +385,8 @@ def test_retourcodes_and_landcodes_equal_published_lists(reference):
     xs = {"xs": "http://www.w3.org/2001/XMLSchema"}
     land = basis.xpath("//xs:simpleType[@name='LDT_LandCode']//xs:enumeration/@value", namespaces=xs)
     assert LANDCODES == set(land)
+    dc = basis.xpath("//xs:simpleType[@name='LDT_DebetCredit']//xs:enumeration/@value", namespaces=xs)
+    assert {m.value for m in codes.DebetCredit} == set(dc)
 
 
 def test_exceptions_share_one_root():

@@ -1,4 +1,4 @@
-"""Pydantic v2 models of the iJw 3.2 and iWmo 3.2 messages 301-308, 315 and 316.
+"""Pydantic v2 models of the iJw 3.2 and iWmo 3.2 messages 301-325 (all fourteen).
 
 One class per message and standard (``Jw301``, ``Wmo301``, ...), all subclasses of ``Bericht``.
 Fields are snake_case with the XSD element name as alias; their order is the XSD sequence.
@@ -7,15 +7,19 @@ Fields are snake_case with the XSD element name as alias; their order is the XSD
 from __future__ import annotations
 
 from berichten.models.base import BasisType, Element, XmlField, XmlModel, xml_fields, xml_name
-from berichten.models.ijw import Jw301, Jw302, Jw305, Jw306, Jw307, Jw308, Jw315, Jw316
-from berichten.models.iwmo import Wmo301, Wmo302, Wmo305, Wmo306, Wmo307, Wmo308, Wmo315, Wmo316
+from berichten.models import ijw, iwmo
+from berichten.models.ijw import (
+    Jw301, Jw302, Jw305, Jw306, Jw307, Jw308, Jw315, Jw316, Jw317, Jw318, Jw319, Jw320, Jw323, Jw325,
+)
+from berichten.models.iwmo import (
+    Wmo301, Wmo302, Wmo305, Wmo306, Wmo307, Wmo308, Wmo315, Wmo316, Wmo317, Wmo318, Wmo319, Wmo320, Wmo323, Wmo325,
+)
 from berichten.models.shared import Bericht
 from berichten.release import DEFAULT_RELEASE
 
 MESSAGE_CLASSES: dict[tuple[str, str, str], type[Bericht]] = {
     (cls.standaard, cls.release, cls.nummer): cls
-    for cls in (Jw301, Jw302, Jw305, Jw306, Jw307, Jw308, Jw315, Jw316,
-                Wmo301, Wmo302, Wmo305, Wmo306, Wmo307, Wmo308, Wmo315, Wmo316)
+    for cls in (*ijw.MESSAGES, *iwmo.MESSAGES)
 }
 
 
@@ -38,5 +42,7 @@ __all__ = [
     "xml_fields",
     "xml_name",
     "Jw301", "Jw302", "Jw305", "Jw306", "Jw307", "Jw308", "Jw315", "Jw316",
+    "Jw317", "Jw318", "Jw319", "Jw320", "Jw323", "Jw325",
     "Wmo301", "Wmo302", "Wmo305", "Wmo306", "Wmo307", "Wmo308", "Wmo315", "Wmo316",
+    "Wmo317", "Wmo318", "Wmo319", "Wmo320", "Wmo323", "Wmo325",
 ]

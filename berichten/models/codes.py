@@ -193,6 +193,41 @@ class JaNee(CodeList):
     NEE = "2", "nee"
 
 
+class RedenVerzoek(CodeList):
+    """WJ758: why the aanbieder asks for a change (317)."""
+
+    SITUATIE_CLIENT = "1", "de situatie van de cliënt is veranderd"
+    ZORGPLAN = "2", "het plan van aanpak is aangepast"
+
+
+class VerzoekAntwoord(CodeList):
+    """WJ760: the gemeente's answer on a request (319)."""
+
+    AFGEWEZEN = "1", "niet gehonoreerd"
+    IN_ONDERZOEK = "2", "wordt nog onderzocht"
+
+
+class RedenAfwijzingVerzoek(CodeList):
+    """WJ759: why a request was turned down (319)."""
+
+    NIEUWE_AANVRAAG = "1", "is een nieuwe aanvraag, geen wijziging"
+    BUDGET = "2", "te duur voor het budget"
+    GEEN_CONTRACT = "3", "aanbieder heeft geen contract"
+    BUITEN_CONTRACT = "4", "valt buiten het contract"
+    ANDERE_GEMEENTE = "5", "hoort bij een andere gemeente"
+    STAPELING = "6", "te veel voorzieningen tegelijk"
+    INHOUDELIJK = "7", "inhoudelijk niet akkoord"
+    WOONPLAATSBEGINSEL = "8", "woonplaatsbeginsel: een andere gemeente betaalt"
+    LEEFTIJD = "9", "de leeftijdsgrens is bereikt"
+
+
+class DebetCredit(CodeList):
+    """LDT_DebetCredit: whether an amount is charged (D) or taken back (C)."""
+
+    DEBET = "D", "debet, in rekening gebracht"
+    CREDIT = "C", "credit, teruggedraaid"
+
+
 # --- iJw only ---------------------------------------------------------------------------------
 
 

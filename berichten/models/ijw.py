@@ -1,7 +1,8 @@
-"""iJw 3.2 (Jeugdwet): the message classes Jw301 ... Jw316 and the iJw-specific parts.
+"""iJw 3.2 (Jeugdwet): the message classes Jw301 ... Jw325 and the iJw-specific parts.
 
-Differences with iWmo are explicit here: product categories JZ020, RedenWijziging JZ002,
-RedenBeeindiging JZ588, and GezagsdragerBekend in the 315/316 Client.
+Differences with iWmo are explicit here: product categories JZ020 (also the ProductCategorie of
+a 323/325 Prestatie), RedenWijziging JZ002, RedenBeeindiging JZ588, GezagsdragerBekend in the
+315/316 Client and Woonplaatsbeginsel in the 319/320 Antwoord.
 """
 
 from __future__ import annotations
@@ -11,19 +12,22 @@ from typing import Annotated, ClassVar
 from pydantic import Field
 
 from berichten.models import shared
-from berichten.models.base import Wrapped
+from berichten.models.base import Element, Wrapped
 from berichten.models.codes import JaNee, ProductCategorieIjw, RedenBeeindigingIjw, RedenWijzigingIjw
 from berichten.models.shared import (
     AanbiederHeader,
     AanbiederRetourHeader,
     Bericht,
     ContactRetour,
+    DeclaratieAntwoordHeader,
     GemeenteHeader,
     GemeenteRetourHeader,
+    OngewijzigdProductRetour,
     RelatieRetour,
     RetourCodes,
+    TeWijzigenProductRetour,
 )
-from berichten.models.types import Commentaar
+from berichten.models.types import Commentaar, Gemeentecode
 from berichten.release import Standaard
 
 STANDAARD: Standaard = "ijw"
@@ -124,6 +128,91 @@ class Client316(Client315):
     retour_codes: RetourCodes
 
 
+# --- 317 / 318 -------------------------------------------------------------------------------
+
+
+class NieuwProduct(shared.NieuwProduct):
+    product: Product | None = None
+
+
+class NieuwProductRetour(NieuwProduct):
+    retour_codes: RetourCodes
+
+
+class Verzoek(shared.Verzoek):
+    nieuwe_producten: Annotated[list[NieuwProduct], Field(min_length=1), Wrapped("NieuwProduct")] | None = None
+
+
+class VerzoekRetour(Verzoek):
+    ongewijzigde_producten: Annotated[
+        list[OngewijzigdProductRetour], Field(min_length=1), Wrapped("OngewijzigdProduct")
+    ] | None = None
+    te_wijzigen_producten: Annotated[
+        list[TeWijzigenProductRetour], Field(min_length=1), Wrapped("TeWijzigenProduct")
+    ] | None = None
+    nieuwe_producten: Annotated[list[NieuwProductRetour], Field(min_length=1), Wrapped("NieuwProduct")] | None = None
+    retour_codes: RetourCodes
+
+
+class Client317(shared.Client317):
+    verzoek: Verzoek
+
+
+class Client318(Client317):
+    verzoek: VerzoekRetour
+    retour_codes: RetourCodes
+
+
+# --- 319 / 320 -------------------------------------------------------------------------------
+
+
+class Woonplaatsbeginsel(Element):
+    """iJw only: the gemeente that pays under the woonplaatsbeginsel (with RedenAfwijzingVerzoek 8)."""
+
+    gemeente: Gemeentecode
+
+
+class WoonplaatsbeginselRetour(Woonplaatsbeginsel):
+    retour_codes: RetourCodes
+
+
+class Antwoord(shared.Antwoord):
+    woonplaatsbeginsel: Woonplaatsbeginsel | None = None
+
+
+class AntwoordRetour(Antwoord):
+    woonplaatsbeginsel: WoonplaatsbeginselRetour | None = None
+    retour_codes: RetourCodes
+
+
+# --- 323 / 325 -------------------------------------------------------------------------------
+
+
+class Prestatie(shared.Prestatie):
+    product_categorie: ProductCategorieIjw
+
+
+class PrestatieRetour(Prestatie):
+    retour_codes: RetourCodes
+
+
+class DeclaratieClient(shared.DeclaratieClient):
+    prestaties: Annotated[list[Prestatie], Field(min_length=1), Wrapped("Prestatie")]
+
+
+class DeclaratieClientRetour(DeclaratieClient):
+    prestaties: Annotated[list[PrestatieRetour], Field(min_length=1), Wrapped("Prestatie")]
+    retour_codes: RetourCodes
+
+
+class Declaratie(shared.Declaratie):
+    clienten: Annotated[list[DeclaratieClient], Field(min_length=1), Wrapped("Client")]
+
+
+class DeclaratieAntwoord(shared.DeclaratieAntwoord):
+    clienten: Annotated[list[DeclaratieClientRetour], Field(min_length=1), Wrapped("Client")] | None = None
+
+
 # --- messages --------------------------------------------------------------------------------
 
 
@@ -199,4 +288,61 @@ class Jw316(Bericht):
     client: Client316 | None = None
 
 
-MESSAGES: tuple[type[Bericht], ...] = (Jw301, Jw302, Jw305, Jw306, Jw307, Jw308, Jw315, Jw316)
+class Jw317(Bericht):
+    """iJw 317 Verzoek om wijziging (aanbieder -> gemeente)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "317"
+    header: AanbiederHeader
+    client: Client317
+
+
+class Jw318(Bericht):
+    """iJw 318 retour op een 317."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "318"
+    header: AanbiederRetourHeader
+    client: Client318 | None = None
+
+
+class Jw319(Bericht):
+    """iJw 319 Antwoordbericht op een 315 of 317 (gemeente -> aanbieder)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "319"
+    header: GemeenteHeader
+    antwoord: Antwoord
+
+
+class Jw320(Bericht):
+    """iJw 320 retour op een 319."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "320"
+    header: GemeenteRetourHeader
+    antwoord: AntwoordRetour | None = None
+
+
+class Jw323(Bericht):
+    """iJw 323 Declaratie (aanbieder -> gemeente)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "323"
+    header: AanbiederHeader
+    declaratie: Declaratie
+
+
+class Jw325(Bericht):
+    """iJw 325 Declaratie-antwoord op een 323 (gemeente -> aanbieder); not a copy of the 323."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "325"
+    header: DeclaratieAntwoordHeader
+    declaratie_antwoord: DeclaratieAntwoord | None = None
+
+
+MESSAGES: tuple[type[Bericht], ...] = (
+    Jw301, Jw302, Jw305, Jw306, Jw307, Jw308, Jw315, Jw316,
+    Jw317, Jw318, Jw319, Jw320, Jw323, Jw325,
+)

@@ -1,7 +1,8 @@
-"""iWmo 3.2 (Wmo 2015): the message classes Wmo301 ... Wmo316 and the iWmo-specific parts.
+"""iWmo 3.2 (Wmo 2015): the message classes Wmo301 ... Wmo325 and the iWmo-specific parts.
 
-Differences with iJw are explicit here: product categories WMO020, RedenWijziging WMO002,
-RedenBeeindiging WMO588; the 315/316 Client has no GezagsdragerBekend.
+Differences with iJw are explicit here: product categories WMO020 (also the ProductCategorie of
+a 323/325 Prestatie), RedenWijziging WMO002, RedenBeeindiging WMO588; the 315/316 Client has no
+GezagsdragerBekend and the 319/320 Antwoord no Woonplaatsbeginsel.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from berichten.models.shared import (
     AanbiederRetourHeader,
     Bericht,
     ContactRetour,
+    DeclaratieAntwoordHeader,
     GemeenteHeader,
     GemeenteRetourHeader,
+    OngewijzigdProductRetour,
     RelatieRetour,
     RetourCodes,
+    TeWijzigenProductRetour,
 )
 from berichten.models.types import Commentaar
 from berichten.release import Standaard
@@ -122,6 +126,73 @@ class Client316(Client315):
     retour_codes: RetourCodes
 
 
+# --- 317 / 318 -------------------------------------------------------------------------------
+
+
+class NieuwProduct(shared.NieuwProduct):
+    product: Product | None = None
+
+
+class NieuwProductRetour(NieuwProduct):
+    retour_codes: RetourCodes
+
+
+class Verzoek(shared.Verzoek):
+    nieuwe_producten: Annotated[list[NieuwProduct], Field(min_length=1), Wrapped("NieuwProduct")] | None = None
+
+
+class VerzoekRetour(Verzoek):
+    ongewijzigde_producten: Annotated[
+        list[OngewijzigdProductRetour], Field(min_length=1), Wrapped("OngewijzigdProduct")
+    ] | None = None
+    te_wijzigen_producten: Annotated[
+        list[TeWijzigenProductRetour], Field(min_length=1), Wrapped("TeWijzigenProduct")
+    ] | None = None
+    nieuwe_producten: Annotated[list[NieuwProductRetour], Field(min_length=1), Wrapped("NieuwProduct")] | None = None
+    retour_codes: RetourCodes
+
+
+class Client317(shared.Client317):
+    verzoek: Verzoek
+
+
+class Client318(Client317):
+    verzoek: VerzoekRetour
+    retour_codes: RetourCodes
+
+
+# --- 319 / 320 -------------------------------------------------------------------------------
+# The iWmo Antwoord has no Woonplaatsbeginsel: shared.Antwoord and shared.AntwoordRetour as they are.
+
+
+# --- 323 / 325 -------------------------------------------------------------------------------
+
+
+class Prestatie(shared.Prestatie):
+    product_categorie: ProductCategorieIwmo
+
+
+class PrestatieRetour(Prestatie):
+    retour_codes: RetourCodes
+
+
+class DeclaratieClient(shared.DeclaratieClient):
+    prestaties: Annotated[list[Prestatie], Field(min_length=1), Wrapped("Prestatie")]
+
+
+class DeclaratieClientRetour(DeclaratieClient):
+    prestaties: Annotated[list[PrestatieRetour], Field(min_length=1), Wrapped("Prestatie")]
+    retour_codes: RetourCodes
+
+
+class Declaratie(shared.Declaratie):
+    clienten: Annotated[list[DeclaratieClient], Field(min_length=1), Wrapped("Client")]
+
+
+class DeclaratieAntwoord(shared.DeclaratieAntwoord):
+    clienten: Annotated[list[DeclaratieClientRetour], Field(min_length=1), Wrapped("Client")] | None = None
+
+
 # --- messages --------------------------------------------------------------------------------
 
 
@@ -197,4 +268,61 @@ class Wmo316(Bericht):
     client: Client316 | None = None
 
 
-MESSAGES: tuple[type[Bericht], ...] = (Wmo301, Wmo302, Wmo305, Wmo306, Wmo307, Wmo308, Wmo315, Wmo316)
+class Wmo317(Bericht):
+    """iWmo 317 Verzoek om wijziging (aanbieder -> gemeente)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "317"
+    header: AanbiederHeader
+    client: Client317
+
+
+class Wmo318(Bericht):
+    """iWmo 318 retour op een 317."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "318"
+    header: AanbiederRetourHeader
+    client: Client318 | None = None
+
+
+class Wmo319(Bericht):
+    """iWmo 319 Antwoordbericht op een 315 of 317 (gemeente -> aanbieder)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "319"
+    header: GemeenteHeader
+    antwoord: shared.Antwoord
+
+
+class Wmo320(Bericht):
+    """iWmo 320 retour op een 319."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "320"
+    header: GemeenteRetourHeader
+    antwoord: shared.AntwoordRetour | None = None
+
+
+class Wmo323(Bericht):
+    """iWmo 323 Declaratie (aanbieder -> gemeente)."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "323"
+    header: AanbiederHeader
+    declaratie: Declaratie
+
+
+class Wmo325(Bericht):
+    """iWmo 325 Declaratie-antwoord op een 323 (gemeente -> aanbieder); not a copy of the 323."""
+
+    standaard: ClassVar[Standaard] = STANDAARD
+    nummer: ClassVar[str] = "325"
+    header: DeclaratieAntwoordHeader
+    declaratie_antwoord: DeclaratieAntwoord | None = None
+
+
+MESSAGES: tuple[type[Bericht], ...] = (
+    Wmo301, Wmo302, Wmo305, Wmo306, Wmo307, Wmo308, Wmo315, Wmo316,
+    Wmo317, Wmo318, Wmo319, Wmo320, Wmo323, Wmo325,
+)

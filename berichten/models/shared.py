@@ -1,13 +1,15 @@
 """Parts that iJw 3.2 and iWmo 3.2 share: header, client, naam, adres, contact, relatie, ...
 
-A structural diff of the two sets of schemas shows that 301-308 and 315/316 are identical except
-for three code lists and GezagsdragerBekend (iJw 315/316). So everything that does not carry one of
-those lists is defined here once; ``ijw.py`` and ``iwmo.py`` narrow the product-level classes to
-their own code lists and assemble the messages.
+A structural diff of the two sets of schemas shows that 301-325 are identical except for three
+code lists, GezagsdragerBekend (iJw 315/316) and Woonplaatsbeginsel (iJw 319/320). So everything
+that does not carry one of those is defined here once; ``ijw.py`` and ``iwmo.py`` narrow the
+product-level classes to their own code lists and assemble the messages.
 
-The classes ``Product``, ``ToegewezenProduct``, ``StartProduct``, ``StopProduct`` and
-``AangevraagdProduct`` are shapes: their code-list fields are plain strings here and are narrowed
-by the standard's subclass (a redeclared field keeps its place, so the XSD order holds).
+The classes ``Product``, ``ToegewezenProduct``, ``StartProduct``, ``StopProduct``,
+``AangevraagdProduct``, ``NieuwProduct``, ``Verzoek``, ``Prestatie``, ``DeclaratieClient``,
+``Declaratie`` and ``DeclaratieAntwoord`` are shapes: their code-list fields (or lists of such
+classes) are plain here and are narrowed by the standard's subclass (a redeclared field keeps its
+place, so the XSD order holds).
 """
 
 from __future__ import annotations
@@ -24,30 +26,37 @@ from berichten.models.codes import (
     AdresSoort,
     Communicatievorm,
     DatumGebruik,
+    DebetCredit,
     Eenheid,
     Frequentie,
     Geslacht,
     JaNee,
     JuridischeStatus,
     NaamGebruik,
+    RedenAfwijzingVerzoek,
+    RedenVerzoek,
     SoortRelatie,
     StatusAanlevering,
     TypeVerwijzer,
+    VerzoekAntwoord,
     WettelijkeVertegenwoordiging,
 )
 from berichten.models.types import (
     AgbCode,
+    Bedrag,
     BerichtCode,
     BerichtVersie,
     Bsn,
     Budget,
     Commentaar,
+    DeclaratieNummer,
     Emailadres,
     Gemeentecode,
     Huisletter,
     Huisnummer,
     HuisnummerToevoeging,
     IdentificatieBericht,
+    IdentificatieDeclaratie,
     LandCode,
     Landnummer,
     Naam,
@@ -59,12 +68,14 @@ from berichten.models.types import (
     Postcode,
     ProductCode,
     Referentie,
+    ReferentieNummer,
     RelatieVolgorde,
     RetourCode,
     Straatnaam,
     Taal,
     Telefoonnummer,
     Tijd,
+    TotaalBedrag,
     Versie,
     Volume,
     Voorletters,
@@ -128,7 +139,20 @@ class GemeenteRetourHeader(GemeenteHeader, RetourHeader):
 
 
 class AanbiederRetourHeader(AanbiederHeader, RetourHeader):
-    """Header of 306, 308, 316: the heen header plus the retour fields."""
+    """Header of 306, 308, 316, 318: the heen header plus the retour fields."""
+
+
+class DeclaratieIdentificatie(BerichtIdentificatie):
+    """The BerichtIdentificatie of the 323 a 325 answers (its own class: no default Dagtekening)."""
+
+
+class DeclaratieAntwoordHeader(GemeenteHeader):
+    """Header of 325: not a copy of the 323 header but the gemeente's own, plus the 323's identity."""
+
+    declaratie_identificatie: DeclaratieIdentificatie
+    xslt_versie: Versie | None = None
+    xsd_versie_declaratie: XsdVersie
+    retour_codes: RetourCodes
 
 
 # --- person ----------------------------------------------------------------------------------
@@ -332,11 +356,151 @@ class Client301(Element):
     toegewezen_producten: Annotated[list[ToegewezenProduct], Field(min_length=1), Wrapped("ToegewezenProduct")]
 
 
+# --- 317 / 318 (shapes; NieuwProduct and Verzoek are narrowed per standard) ---------------------
+
+
+class OngewijzigdProduct(Element):
+    toewijzing_nummer: Nummer
+
+
+class OngewijzigdProductRetour(OngewijzigdProduct):
+    retour_codes: RetourCodes
+
+
+class TeWijzigenProduct(Element):
+    toewijzing_nummer: Nummer
+    gewenste_ingangsdatum: dt.date
+    einddatum: dt.date | None = None
+    omvang: Omvang | None = None
+    budget: Budget | None = None
+
+
+class TeWijzigenProductRetour(TeWijzigenProduct):
+    retour_codes: RetourCodes
+
+
+class NieuwProduct(Element):
+    """317 NieuwProduct shape: Product is narrowed per standard."""
+
+    product: Product | None = None
+    gewenste_ingangsdatum: dt.date
+    einddatum: dt.date | None = None
+    omvang: Omvang | None = None
+    budget: Budget | None = None
+
+
+class Verzoek(Element):
+    """317 Verzoek shape; NieuweProducten is narrowed per standard."""
+
+    referentie_aanbieder: Referentie
+    reden_verzoek: RedenVerzoek
+    ongewijzigde_producten: Annotated[list[OngewijzigdProduct], Field(min_length=1), Wrapped("OngewijzigdProduct")] | None = None
+    te_wijzigen_producten: Annotated[list[TeWijzigenProduct], Field(min_length=1), Wrapped("TeWijzigenProduct")] | None = None
+    nieuwe_producten: Annotated[list[NieuwProduct], Field(min_length=1), Wrapped("NieuwProduct")] | None = None
+
+
+class Client317(Element):
+    """317 Client shape: the BSN and one Verzoek (narrowed per standard)."""
+
+    bsn: Bsn = Field(repr=False)
+    verzoek: Verzoek
+
+
+# --- 319 / 320 -------------------------------------------------------------------------------
+
+
+class Antwoord(Element):
+    """319 Antwoord (iWmo as is; iJw adds Woonplaatsbeginsel)."""
+
+    referentie_aanbieder: Referentie
+    verzoek_antwoord: VerzoekAntwoord
+    reden_afwijzing_verzoek: RedenAfwijzingVerzoek | None = None
+
+
+class AntwoordRetour(Antwoord):
+    """320 Antwoord of iWmo."""
+
+    retour_codes: RetourCodes
+
+
+# --- 323 / 325 (shapes; ProductCategorie is narrowed per standard) -----------------------------
+
+
+class GeslotenPeriode(BasisType):
+    """CDT_GeslotenPeriode: both dates mandatory."""
+
+    begindatum: dt.date
+    einddatum: dt.date
+
+
+class BedragMetDC(BasisType):
+    """CDT_BedragMetDC: an amount in eurocent with D (debet) or C (credit)."""
+
+    bedrag: Bedrag
+    debet_credit: DebetCredit
+
+
+class TotaalBedragMetDC(BasisType):
+    """CDT_TotaalBedragMetDC: a total in eurocent with D or C."""
+
+    totaal_bedrag: TotaalBedrag
+    debet_credit: DebetCredit
+
+
+class ProductReferentie(BasisType):
+    """CDT_Referentie: the Prestatie's own number and, on a credit, the number it corrects."""
+
+    referentie_nummer: ReferentieNummer
+    vorig_referentie_nummer: ReferentieNummer | None = None
+
+
+class Prestatie(Element):
+    """323 Prestatie shape: ProductCategorie is narrowed to the standard's list."""
+
+    product_referentie: ProductReferentie
+    toewijzing_nummer: Nummer
+    product_categorie: str
+    product_code: ProductCode
+    product_periode: GeslotenPeriode
+    geleverd_volume: Volume
+    eenheid: Eenheid
+    product_tarief: Bedrag | None = None
+    ingediend_bedrag: BedragMetDC
+
+
+class DeclaratieClient(Element):
+    """323 Client shape (one client with its Prestaties); narrowed per standard."""
+
+    bsn: Bsn = Field(repr=False)
+    prestaties: Annotated[list[Prestatie], Field(min_length=1), Wrapped("Prestatie")]
+
+
+class Declaratie(Element):
+    """323 Declaratie shape; Clienten is narrowed per standard."""
+
+    declaratie_nummer: DeclaratieNummer
+    declaratie_periode: GeslotenPeriode
+    declaratie_dagtekening: dt.date
+    totaal_ingediend_bedrag: TotaalBedragMetDC
+    clienten: Annotated[list[DeclaratieClient], Field(min_length=1), Wrapped("Client")]
+
+
+class DeclaratieAntwoord(Element):
+    """325 DeclaratieAntwoord shape; Clienten (only rejected Prestaties) is narrowed per standard."""
+
+    declaratie_nummer: IdentificatieDeclaratie
+    totaal_ingediend_bedrag: TotaalBedragMetDC
+    totaal_toegekend_bedrag: TotaalBedragMetDC
+    clienten: Annotated[list[DeclaratieClient], Field(min_length=1), Wrapped("Client")] | None = None
+    retour_codes: RetourCodes
+
+
 # --- the message -------------------------------------------------------------------------------
 
 
 class Bericht(Element):
-    """Base class of every message: root element ``Bericht`` with ``header`` and ``client``.
+    """Base class of every message: root element ``Bericht`` with ``header`` and one body field
+    (``client``; ``antwoord`` in 319/320, ``declaratie`` in 323, ``declaratie_antwoord`` in 325).
 
     ``standaard``, ``release`` and ``nummer`` are class-level data; namespace, prefixes and
     BerichtCode come from the release registry. The header must carry this message's

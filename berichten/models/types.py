@@ -75,10 +75,17 @@ Emailadres = _tekst(80, "1 tot 80 tekens, niet alleen spaties")
 Organisatienaam = _tekst(35, "1 tot 35 tekens, niet alleen spaties")
 ProductCode = _tekst(5, "1 tot 5 tekens, niet alleen spaties")
 NaamVerwijzer = _tekst(64, "1 tot 64 tekens, niet alleen spaties")
+# LDT_IdentificatieDeclaratie and LDT_ReferentieNummer have lengths only: no pattern at all.
+IdentificatieDeclaratie = Annotated[str, StringConstraints(min_length=1, max_length=12), Vorm("1 tot 12 tekens")]
+# The 323 narrows its DeclaratieNummer to letters and digits.
+DeclaratieNummer = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9]{1,12}$"), Vorm("1 tot 12 letters of cijfers")]
+ReferentieNummer = Annotated[str, StringConstraints(min_length=1, max_length=20), Vorm("1 tot 20 tekens")]
 
 Nummer = _geheel(999_999_999, "geheel getal 0 tot en met 999999999")
 Volume = _geheel(99_999_999, "geheel getal 0 tot en met 99999999")
 Budget = _geheel(99_999_999, "bedrag in eurocent, geheel getal 0 tot en met 99999999")
+Bedrag = _geheel(99_999_999, "bedrag in eurocent, geheel getal 0 tot en met 99999999")
+TotaalBedrag = _geheel(999_999_999_999, "bedrag in eurocent, geheel getal 0 tot en met 999999999999")
 Huisnummer = _geheel(99_999, "geheel getal 0 tot en met 99999")
 RelatieVolgorde = _geheel(99, "geheel getal 0 tot en met 99")
 
