@@ -24,8 +24,35 @@ def _load(name: str) -> dict[str, Any]:
     return json.loads((GENERATE / name).read_text(encoding="utf-8"))
 
 
-def test_the_required_fixtures_exist():
-    assert {"jw301-toewijzing.json", "wmo301-toewijzing.json", "jw305-start.json", "jw315-verzoek.json"} <= set(FIXTURES)
+# (standaard, bericht, fixture): every JSON example and the message it must give.
+TABLE = [
+    ("ijw", "301", "jw301-toewijzing.json"),
+    ("iwmo", "301", "wmo301-toewijzing.json"),
+    ("ijw", "305", "jw305-start.json"),
+    ("ijw", "307", "jw307-stop.json"),
+    ("ijw", "315", "jw315-verzoek.json"),
+    ("ijw", "317", "jw317-wijzigingsverzoek.json"),
+    ("iwmo", "317", "wmo317-wijzigingsverzoek.json"),
+    ("ijw", "323", "jw323-declaratie.json"),
+    ("iwmo", "323", "wmo323-declaratie.json"),
+]
+
+
+def test_the_table_names_every_fixture():
+    assert sorted(name for _, _, name in TABLE) == FIXTURES
+
+
+@pytest.mark.parametrize(("standaard", "nummer", "name"), TABLE, ids=[t[2] for t in TABLE])
+def test_fixture_gives_its_message_valid_for_both_schema_sets(reference, standaard, nummer, name):
+    from validators.xsd import SchemaSet
+
+    data = generate((GENERATE / name).read_bytes())
+    bericht = parse(data)
+    assert (bericht.standaard, bericht.nummer) == (standaard, nummer)
+    assert parse(to_xml(bericht)) == bericht and to_xml(bericht) == data
+    root = etree.fromstring(data)
+    assert SchemaSet().validate(root, bericht.message_type()) == []
+    assert SchemaSet(reference.REFERENCE_DIR).validate(root, bericht.message_type()) == []
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -212,7 +239,8 @@ def test_generated_xml_parses_without_lxml_surprises():
     assert b"<iwmo:Categorie>02</iwmo:Categorie>" in data
 
 
-@pytest.mark.parametrize("name", ["JW301", "JW302", "JW316", "WMO301", "WMO315", "WMO307"])
+@pytest.mark.parametrize("name", ["JW301", "JW302", "JW316", "WMO301", "WMO315", "WMO307", "JW317", "WMO318", "JW319",
+                                  "JW320", "WMO320", "JW323", "WMO323", "JW325", "WMO325"])
 def test_describe_gives_the_json_that_generates_the_same_message(reference, name):
     """The JSON shape is the model's own: describe(parse(x)) -> generate -> the same model."""
     from berichten.generate import describe
@@ -223,3 +251,84 @@ def test_describe_gives_the_json_that_generates_the_same_message(reference, name
     assert description["standaard"] == std and description["bericht"] == name[-3:]
     assert build(description) == bericht
     assert generate(description) == to_xml(bericht)
+
+
+# --- 317, 323 and 325 ---------------------------------------------------------------------------
+
+PR = "declaratie.clienten.0.prestaties.0"
+DECLARATIE_ERRORS = [
+    ("onbekend-veld", _set(f"{PR}.kleur", "blauw"), f"{PR}.kleur: onbekend veld"),
+    ("debet-credit", _set(f"{PR}.ingediend_bedrag.debet_credit", "X"),
+     f"{PR}.ingediend_bedrag.debet_credit: ongeldige code 'X' (LDT_DebetCredit); toegestaan: D, C"),
+    ("bedrag-met-komma", _set(f"{PR}.ingediend_bedrag.bedrag", 780.5), f"{PR}.ingediend_bedrag.bedrag: geen geheel getal: '780.5'"),
+    ("bedrag-te-groot", _set(f"{PR}.product_tarief", 100_000_000), f"{PR}.product_tarief: te groot: 100000000 (maximaal 99999999)"),
+    ("declaratienummer-met-streepje", _set("declaratie.declaratie_nummer", "D-2026"),
+     "declaratie.declaratie_nummer: ongeldige waarde 'D-2026', verwacht 1 tot 12 letters of cijfers"),
+    ("categorie-van-wmo", _set(f"{PR}.product_categorie", "02"),
+     f"{PR}.product_categorie: ongeldige code '02' (JZ020); toegestaan: 31, 32, 33, 34, 35, 36, 37, 38, 40, 41, 42, "
+     "43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55"),
+    ("periode-zonder-einde", _set(f"{PR}.product_periode.einddatum", ...), f"{PR}.product_periode.einddatum: verplicht, maar ontbreekt"),
+    ("geen-clienten", _set("declaratie.clienten", []), "declaratie.clienten: minstens 1 nodig"),
+    ("client-in-plaats-van-declaratie", lambda d: d.update(client=d.pop("declaratie")), "declaratie: verplicht, maar ontbreekt"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [e[1:] for e in DECLARATIE_ERRORS], ids=[e[0] for e in DECLARATIE_ERRORS])
+def test_bad_declaratie_gets_a_dutch_error_naming_the_field(mutate, expected):
+    doc = _load("jw323-declaratie.json")
+    mutate(doc)
+    with pytest.raises(GenerateError) as info:
+        generate(doc)
+    assert expected in info.value.problems
+
+
+def test_317_reden_verzoek_is_a_code_and_woonplaatsbeginsel_is_ijw_only():
+    doc = _load("wmo317-wijzigingsverzoek.json")
+    doc["client"]["verzoek"]["reden_verzoek"] = "3"
+    with pytest.raises(GenerateError) as info:
+        generate(doc)
+    assert info.value.problems == ["client.verzoek.reden_verzoek: ongeldige code '3' (WJ758); toegestaan: 1, 2"]
+    antwoord = {"referentie_aanbieder": "X", "verzoek_antwoord": "1", "reden_afwijzing_verzoek": "8",
+                "woonplaatsbeginsel": {"gemeente": "0344"}}
+    header = {"afzender": "0599", "ontvanger": "12345678", "bericht_identificatie": {"identificatie": "A-1"}}
+    assert b"<jw319:Gemeente>0344</jw319:Gemeente>" in generate({"standaard": "ijw", "bericht": "319", "header": header, "antwoord": antwoord})
+    with pytest.raises(GenerateError) as info:
+        generate({"standaard": "iwmo", "bericht": "319", "header": header, "antwoord": antwoord})
+    assert info.value.problems == ["antwoord.woonplaatsbeginsel: onbekend veld"]
+
+
+def test_a_325_gets_its_defaults_but_must_name_the_323(reference):
+    header = {"afzender": "0599", "ontvanger": "12345678",
+              "bericht_identificatie": {"identificatie": "DA-1", "dagtekening": "2026-05-10"},
+              "retour_codes": ["0200"]}
+    antwoord = {"declaratie_nummer": "D2026A04",
+                "totaal_ingediend_bedrag": {"totaal_bedrag": 92500, "debet_credit": "D"},
+                "totaal_toegekend_bedrag": {"totaal_bedrag": 92500, "debet_credit": "D"},
+                "retour_codes": ["8001"]}
+    doc = {"standaard": "ijw", "bericht": "325", "header": header, "declaratie_antwoord": antwoord}
+    with pytest.raises(GenerateError) as info:
+        generate(doc)
+    assert info.value.problems == ["header.declaratie_identificatie: verplicht, maar ontbreekt"]
+    header["declaratie_identificatie"] = {"identificatie": "DCL-2026-04"}
+    with pytest.raises(GenerateError) as info:
+        generate(doc)  # the 323's Dagtekening is not today's: it must be given
+    assert info.value.problems == ["header.declaratie_identificatie.dagtekening: verplicht, maar ontbreekt"]
+    header["declaratie_identificatie"]["dagtekening"] = "2026-05-04"
+    data = generate(doc)
+    bericht = build(doc)
+    assert bericht.header.bericht_code == "491" and bericht.header.xsd_versie_declaratie.bericht_xsd_versie == "1.0.0"
+    assert reference.published_xsd_verdict(data, "ijw", "JW325.xsd")
+    schema = json_schema("ijw", "325")
+    assert "xsd_versie_declaratie" not in schema["$defs"]["DeclaratieAntwoordHeader"]["required"]
+    assert schema["$defs"]["DeclaratieIdentificatie"]["required"] == ["identificatie", "dagtekening"]
+
+
+def test_json_schema_of_a_323_describes_clienten_and_prestaties():
+    schema = json_schema("iwmo", "323")
+    assert schema["required"] == ["standaard", "bericht", "header", "declaratie"]
+    declaratie = schema["$defs"]["Declaratie"]
+    assert declaratie["properties"]["clienten"]["items"]["$ref"] == "#/$defs/DeclaratieClient"
+    prestatie = schema["$defs"]["Prestatie"]
+    assert {"product_referentie", "ingediend_bedrag", "product_categorie"} <= set(prestatie["required"])
+    assert "product_tarief" not in prestatie["required"]
+    assert "02 = " in schema["$defs"]["ProductCategorieIwmo"]["description"]
