@@ -218,7 +218,7 @@ class RedenAfwijzingVerzoek(CodeList):
     STAPELING = "6", "te veel voorzieningen tegelijk"
     INHOUDELIJK = "7", "inhoudelijk niet akkoord"
     WOONPLAATSBEGINSEL = "8", "woonplaatsbeginsel: een andere gemeente betaalt"
-    LEEFTIJD = "9", "de leeftijdsgrens is bereikt"
+    LEEFTIJD = "9", "cliënt valt buiten de leeftijdsgrens"
 
 
 class DebetCredit(CodeList):
