@@ -14,7 +14,7 @@ from lxml import etree
 from berichten import GenerateError, generate, json_schema, parse, to_xml
 from berichten.generate import build
 from berichten.models import MESSAGE_CLASSES
-from tests.test_models_roundtrip import assert_written_like_the_standard, our_schema_verdict
+from tests.test_models_roundtrip import SAMPLES, assert_written_like_the_standard, our_schema_verdict
 
 GENERATE = Path(__file__).resolve().parent.parent / "fixtures" / "generate"
 FIXTURES = sorted(p.name for p in GENERATE.glob("*.json"))
@@ -239,8 +239,7 @@ def test_generated_xml_parses_without_lxml_surprises():
     assert b"<iwmo:Categorie>02</iwmo:Categorie>" in data
 
 
-@pytest.mark.parametrize("name", ["JW301", "JW302", "JW316", "WMO301", "WMO315", "WMO307", "JW317", "WMO318", "JW319",
-                                  "JW320", "WMO320", "JW323", "WMO323", "JW325", "WMO325"])
+@pytest.mark.parametrize("name", [name for _, name in SAMPLES])
 def test_describe_gives_the_json_that_generates_the_same_message(reference, name):
     """The JSON shape is the model's own: describe(parse(x)) -> generate -> the same model."""
     from berichten.generate import describe

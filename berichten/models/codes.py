@@ -145,7 +145,7 @@ class WettelijkeVertegenwoordiging(CodeList):
 
 
 class Eenheid(CodeList):
-    """WJ756: unit of an Omvang."""
+    """WJ756: unit of an Omvang or of a declared GeleverdVolume."""
 
     MINUUT = "01", "minuten"
     UUR = "04", "uren"
