@@ -437,7 +437,7 @@ def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagte
 @click.argument("input_json", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Uitvoerbestand (standaard: stdout).")
 def generate(input_json: str, output: str | None) -> None:
-    """Maak een 301/305/307/315 uit een JSON-beschrijving (zie docs/generate.md)."""
+    """Maak een bericht (301 tot en met 325, bijvoorbeeld een 317 of 323) uit een JSON-beschrijving (zie docs/generate.md)."""
     from berichten.errors import GenerateError
     from berichten.generate import generate as build
 
