@@ -227,7 +227,7 @@ def register_shared(berichten: tuple[str, ...], pad: str, periodes: str) -> None
     _rule("CD060", berichten,
           "VorigReferentieNummer is verplicht bij een creditregel en niet toegestaan bij een debetregel.",
           (f"{prestatie}/IngediendBedrag/DebetCredit", f"{prestatie}/ProductReferentie/VorigReferentieNummer"),
-          CD060_UITLEG, voorbeeld_fout="regels/CD060-fout.xml", voorbeeld_goed="regels/CD060-goed.xml")(check_cd060)
+          CD060_UITLEG, voorbeeld_fout="regels/jw323-CD060-fout.xml", voorbeeld_goed="regels/jw323-CD060-goed.xml")(check_cd060)
     _rule("TR101", berichten, "Het bericht bevat een dubbele Client (Bsn) of dubbele Prestatie (referenties).",
           (f"{pad}/Clienten/Client/Bsn", f"{prestatie}/ProductReferentie"), TR101_UITLEG)(check_tr101)
     _rule("TR134", berichten, "Een Begindatum van een periode ligt na de Dagtekening van het bericht.",
@@ -283,7 +283,7 @@ def cs100(ctx: RuleContext) -> Iterator[Hit]:
     "Een prestatie wordt per kalendermaand gedeclareerd: begin en einde van de ProductPeriode vallen "
     "in hetzelfde jaar en dezelfde maand. Zoals de officiële XSLT toetsen we jaar en maand apart: "
     "verschillen beide, dan volgen twee meldingen. De melding wijst de Begindatum aan.",
-    voorbeeld_fout="regels/CS337-fout.xml", voorbeeld_goed="regels/CS337-goed.xml",
+    voorbeeld_fout="regels/jw323-CS337-fout.xml", voorbeeld_goed="regels/jw323-CS337-goed.xml",
 )
 def cs337(ctx: RuleContext) -> Iterator[Hit]:
     for p in prestaties(ctx):
@@ -325,7 +325,7 @@ def _maand_later(d: date) -> date:
     "Een declaratie gaat over één kalendermaand: de DeclaratiePeriode begint op de eerste en eindigt "
     "op de laatste dag van dezelfde maand. Twee toetsen, elk met een eigen melding bij de Begindatum: "
     "begint de periode niet op de 1e, en is de Einddatum niet de dag vóór 'Begindatum plus een maand'.",
-    voorbeeld_fout="regels/CS340-fout.xml", voorbeeld_goed="regels/CS340-goed.xml",
+    voorbeeld_fout="regels/jw323-CS340-fout.xml", voorbeeld_goed="regels/jw323-CS340-goed.xml",
 )
 def cs340(ctx: RuleContext) -> Iterator[Hit]:
     _, begin_el, einde_el = periode(ctx)
@@ -443,7 +443,7 @@ def tr335(ctx: RuleContext) -> Iterator[Hit]:
     "negatief. Is die som positief of nul, dan staat ze als debet in TotaalIngediendBedrag; is ze "
     "negatief, dan als credit met het bedrag zonder minteken. Bedragen zijn hele centen en worden "
     "als getal vergeleken. De melding wijst het TotaalBedrag aan.",
-    voorbeeld_fout="regels/TR358-fout.xml", voorbeeld_goed="regels/TR358-goed.xml",
+    voorbeeld_fout="regels/jw323-TR358-fout.xml", voorbeeld_goed="regels/jw323-TR358-goed.xml",
 )
 def tr358(ctx: RuleContext) -> Iterator[Hit]:
     top = body(ctx)

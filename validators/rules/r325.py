@@ -33,8 +33,8 @@ register_shared(B325, ANTWOORD, f"{PRESTATIE}/ProductPeriode/Begindatum")
     "het TotaalIngediendBedrag aan. Wijst de gemeente de hele declaratie af (een andere RetourCode "
     "dan 0200 of 8001 bij DeclaratieAntwoord), dan is het toegekende totaal 0; anders wijst de "
     "melding het TotaalToegekendBedrag aan. Bedragen vergelijken we als hele centen.",
-    voorbeeld_fout="regels/TR342-fout.xml",
-    voorbeeld_goed="regels/TR342-goed.xml",
+    voorbeeld_fout="regels/jw325-TR342-fout.xml",
+    voorbeeld_goed="regels/jw325-TR342-goed.xml",
 )
 def tr342(ctx: RuleContext) -> Iterator[Hit]:
     top = body(ctx)
