@@ -99,6 +99,23 @@ def test_a_store_whose_key_is_gone_refuses_with_exit_2(tmp_path):
     assert result.exit_code == 2 and "store.db.sleutel bestaat niet" in result.output
 
 
+REGIO = PROJECT / "fixtures" / "regio" / "grjr"
+
+
+@pytest.mark.parametrize("args", [
+    ["regio", "import-csv", "--aanmeldingen", str(REGIO / "aanmeldingen.csv")],
+    ["check", str(REGIO / "jw301-flex-12345678.xml"), "--regio", "grjr"],
+], ids=["regio-import-csv", "check"])
+def test_regional_commands_on_a_store_without_its_key_refuse_with_exit_2(tmp_path, args):
+    from cli import main
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade_store(url).key_file.path.unlink()
+    result = CliRunner().invoke(main, [*args, "--db", url])
+    assert result.exit_code == 2, result.output
+    assert "store.db.sleutel bestaat niet" in result.output and "Traceback" not in result.output
+
+
 def test_postgresql_without_a_key_file_path_refuses_before_creating_anything(monkeypatch):
     from store.testing import postgres_schema_url, postgres_unavailable
 

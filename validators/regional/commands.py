@@ -30,6 +30,13 @@ _COLOUR = {AKKOORD: "green", MET_WAARSCHUWING: "yellow", NIET_AKKOORD: "red", NI
 _SEVERITY = {"error": "FOUT", "warning": "WAARSCHUWING", "info": "INFO"}
 
 
+def _key_missing() -> type[Exception]:
+    """The store's "no pseudonym key" error, imported only when a --db is used (the store is heavy)."""
+    from store.keys import KeyMissing
+
+    return KeyMissing
+
+
 def _fail(lines: list[str]) -> None:
     for line in lines:
         click.echo(f"berichten: {line}", err=True)
@@ -94,6 +101,8 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
             facts = load_csv_facts(aanmeldingen, acceptaties)
     except RegionalInputError as exc:
         _fail(exc.fouten)
+    except _key_missing() as exc:  # no pseudonym key for this store
+        _fail([str(exc)])
     register = "aanmeldingen" if config.code == "grjr" else "acceptaties"
     if not url and not (aanmeldingen if config.code == "grjr" else acceptaties):
         # Without the register nothing regional can be verified; say so loudly, not only as info.
@@ -202,6 +211,8 @@ def import_csv_command(url: str, aanmeldingen: str | None, acceptaties: str | No
             n = import_csv(url, path, register, append=toevoegen)  # type: ignore[arg-type]
         except RegionalInputError as exc:
             _fail(exc.fouten)
+        except _key_missing() as exc:  # no pseudonym key for this store
+            _fail([str(exc)])
         click.echo(f"{path}: {n} {register} opgeslagen")
 
 
