@@ -12,18 +12,16 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from lxml import etree
 
 import validators.rules  # noqa: F401  (registers the rules)
-from berichten.release import MessageType, get_release
+from berichten.release import get_release
 from tests.conftest import FIXTURES
 from tests.rule_mutations_317 import Mutation, mutations
-from tests.xmledit import PARSER
 from tests.xslt_differential import (
-    STANDARDS, Deviation, Outcome, Run, assert_agreement, compare, differing_codes, message_of, padded_date,
+    compare_registered, published_xsd_valid, registered_level2,
+    STANDARDS, Deviation, Run, assert_agreement, differing_codes, padded_date,
     same_number_other_text,
 )
-from validators.engine import REGISTRY
 
 PER_OPERATOR = 6
 
@@ -45,20 +43,6 @@ EXPECTED_DEVIATIONS = {
 }
 
 
-def _registered(message: MessageType) -> set[str]:
-    """Codes of the level-2 rules (the XSLT's level) registered for this message."""
-    return {r.code for r in REGISTRY.for_message(message) if r.niveau == 2}
-
-
-def _compare(reference, m: Mutation) -> Outcome:
-    message = message_of(etree.fromstring(m.data, PARSER))
-    return compare(reference, m, EXPECTED_DEVIATIONS, leave_out=frozenset(GENERIC - _registered(message)))
-
-
-def _xsd_valid(reference, m: Mutation) -> bool:
-    return reference.published_xsd_verdict(m.data, m.standaard, f"{STANDARDS[m.standaard]}317.xsd")
-
-
 def _bases(reference, standaard: str) -> dict[str, bytes]:
     pre = STANDARDS[standaard]
     return {
@@ -72,15 +56,15 @@ def runs(reference) -> dict[str, Run]:
     out: dict[str, Run] = {}
     for standaard in STANDARDS:
         muts = list(mutations(_bases(reference, standaard), standaard, PER_OPERATOR))
-        valid = [m for m in muts if _xsd_valid(reference, m)]
-        out[standaard] = Run(len(muts), [_compare(reference, m) for m in valid])
+        valid = [m for m in muts if published_xsd_valid(reference, m)]
+        out[standaard] = Run(len(muts), [compare_registered(reference, m, EXPECTED_DEVIATIONS, GENERIC) for m in valid])
     return out
 
 
 @pytest.mark.parametrize("standaard", sorted(STANDARDS))
 def test_registered_codes_are_the_xslt_codes(standaard):
     """The codes the XSLT can raise on a 317, no more (generic ones once common.py registers them)."""
-    registered = _registered(get_release(standaard).message("317"))
+    registered = registered_level2(get_release(standaard).message("317"))
     assert CODES - GENERIC <= registered <= CODES
 
 
@@ -90,8 +74,8 @@ def test_published_samples_and_fixtures(reference):
     for standaard in STANDARDS:
         for name, data in _bases(reference, standaard).items():
             m = Mutation(name, "geldig", standaard, "317", name, data)
-            assert _xsd_valid(reference, m), (standaard, name)
-            outcome = _compare(reference, m)
+            assert published_xsd_valid(reference, m), (standaard, name)
+            outcome = compare_registered(reference, m, EXPECTED_DEVIATIONS, GENERIC)
             assert outcome.exact, (standaard, name, outcome.ours, outcome.xslt)
             assert {c for c, _ in outcome.xslt} == expected.get((standaard, name), set())
 

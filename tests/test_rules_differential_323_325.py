@@ -16,14 +16,14 @@ import pytest
 from lxml import etree
 
 import validators.rules  # noqa: F401  (registers the rules)
-from berichten.release import MessageType, get_release
+from berichten.release import get_release
 from tests.conftest import FIXTURES
 from tests.rule_mutations_323_325 import Mutation, mutations
-from tests.xmledit import PARSER, local
+from tests.xmledit import local
 from tests.xslt_differential import (
-    STANDARDS, Deviation, Outcome, Run, assert_agreement, compare, differing_codes, message_of, padded_date,
+    compare_registered, published_xsd_valid, registered_level2,
+    STANDARDS, Deviation, Run, assert_agreement, differing_codes, padded_date,
 )
-from validators.engine import REGISTRY
 
 BERICHTEN = ("323", "325")
 PER_OPERATOR = 6
@@ -76,19 +76,6 @@ EXPECTED_DEVIATIONS = {
 }
 
 
-def _registered(message: MessageType) -> set[str]:
-    return {r.code for r in REGISTRY.for_message(message) if r.niveau == 2}
-
-
-def _compare(reference, m: Mutation) -> Outcome:
-    message = message_of(etree.fromstring(m.data, PARSER))
-    return compare(reference, m, EXPECTED_DEVIATIONS, leave_out=GENERIC - _registered(message))
-
-
-def _xsd_valid(reference, m: Mutation) -> bool:
-    return reference.published_xsd_verdict(m.data, m.standaard, f"{STANDARDS[m.standaard]}{m.bericht}.xsd")
-
-
 def _bases(reference, standaard: str, bericht: str) -> dict[str, bytes]:
     pre = STANDARDS[standaard]
     bases = {"fixture": (FIXTURES / "regels" / f"{pre.lower()}{bericht}-geldig.xml").read_bytes()}
@@ -104,8 +91,8 @@ def runs(reference) -> dict[str, Run]:
     for standaard in STANDARDS:
         for bericht in BERICHTEN:
             muts = list(mutations(_bases(reference, standaard, bericht), standaard, bericht, PER_OPERATOR))
-            valid = [m for m in muts if _xsd_valid(reference, m)]
-            out[f"{standaard}/{bericht}"] = Run(len(muts), [_compare(reference, m) for m in valid])
+            valid = [m for m in muts if published_xsd_valid(reference, m)]
+            out[f"{standaard}/{bericht}"] = Run(len(muts), [compare_registered(reference, m, EXPECTED_DEVIATIONS, GENERIC) for m in valid])
     return out
 
 
@@ -113,7 +100,7 @@ def test_registered_codes_are_the_xslt_codes():
     for standaard in STANDARDS:
         for bericht in BERICHTEN:
             # The generic codes (e.g. CS002 on every Bsn) are common.py's, registered there or not.
-            assert _registered(get_release(standaard).message(bericht)) - GENERIC == CODES[bericht], (standaard, bericht)
+            assert registered_level2(get_release(standaard).message(bericht)) - GENERIC == CODES[bericht], (standaard, bericht)
 
 
 def test_published_samples_and_fixtures_agree(reference):
@@ -122,8 +109,8 @@ def test_published_samples_and_fixtures_agree(reference):
         for bericht in BERICHTEN:
             for name, data in _bases(reference, standaard, bericht).items():
                 m = Mutation(name, "geldig", standaard, bericht, name, data)
-                assert _xsd_valid(reference, m), (standaard, bericht, name)
-                outcome = _compare(reference, m)
+                assert published_xsd_valid(reference, m), (standaard, bericht, name)
+                outcome = compare_registered(reference, m, EXPECTED_DEVIATIONS, GENERIC)
                 assert outcome.exact, (standaard, bericht, name, outcome.ours, outcome.xslt)
                 checked += 1
     assert checked == 8
@@ -131,7 +118,7 @@ def test_published_samples_and_fixtures_agree(reference):
 
 def test_published_jw323_sample_has_one_duplicate_prestatie(reference):
     data = (reference.REFERENCE_DIR / "ijw-3.2" / "samples" / "JW323.xml").read_bytes()
-    outcome = _compare(reference, Mutation("sample", "TR101", "ijw", "323", "sample", data))
+    outcome = compare_registered(reference, Mutation("sample", "TR101", "ijw", "323", "sample", data), EXPECTED_DEVIATIONS, GENERIC)
     assert outcome.ours == [("TR101", "/Bericht/Declaratie/Clienten/Client[2]/Prestaties/Prestatie[2]")]
 
 

@@ -104,3 +104,20 @@ def differing_codes(outcome: Outcome) -> set[str]:
     """The codes in which our findings and the XSLT's differ (as multisets)."""
     ours, xslt = Counter(outcome.ours), Counter(outcome.xslt)
     return {code for code, _ in (ours - xslt) + (xslt - ours)}
+
+
+def registered_level2(message: MessageType) -> set[str]:
+    """Codes of the level-2 rules (the XSLT's level) registered for this message."""
+    return {r.code for r in REGISTRY.for_message(message) if r.niveau == 2}
+
+
+def compare_registered(reference, mutation, deviations: dict[str, Deviation], generic: frozenset[str]) -> Outcome:
+    """``compare``, leaving out the generic XSLT codes that are not registered for this message."""
+    message = message_of(etree.fromstring(mutation.data, PARSER))
+    return compare(reference, mutation, deviations, leave_out=frozenset(generic - registered_level2(message)))
+
+
+def published_xsd_valid(reference, mutation) -> bool:
+    """Only mutations the published XSD accepts are compared (the XSLT assumes a valid message)."""
+    pre = STANDARDS[mutation.standaard]
+    return reference.published_xsd_verdict(mutation.data, mutation.standaard, f"{pre}{mutation.bericht}.xsd")
