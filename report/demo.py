@@ -56,6 +56,7 @@ class _Writer:
     folder: Path
     counter: int = 0
     files: dict[str, int] = field(default_factory=dict)
+    trajects: list[Any] = field(default_factory=list)  # report.demo_declaraties.Trajectory, in order
 
     def write(self, region: str, data: dict[str, Any]) -> None:
         self.counter += 1
@@ -64,6 +65,14 @@ class _Writer:
         path = self.folder / "berichten" / region / f"{dag}_{self.counter:05d}_{data['standaard']}{nummer}.xml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(generate(data))
+        self.files[nummer] = self.files.get(nummer, 0) + 1
+
+    def write_raw(self, region: str, nummer: str, dag: date, data: bytes) -> None:
+        self.counter += 1
+        standaard = "iwmo" if b"iWmo" in data[:2000] else "ijw"
+        path = self.folder / "berichten" / region / f"{dag.isoformat()}_{self.counter:05d}_{standaard}{nummer}.xml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         self.files[nummer] = self.files.get(nummer, 0) + 1
 
 
@@ -181,12 +190,25 @@ class _Exchange:
         if begin > DEMO_PEILDATUM or (a.eind and begin > a.eind):
             return None
         self.start(a, begin)
+        stop: date | None = None
         if a.eind and a.eind < DEMO_PEILDATUM and rnd.random() < 0.8:
+            stop = a.eind
             self.stop(a, begin, a.eind, min(a.eind + timedelta(days=3), DEMO_PEILDATUM), "02" if a.standaard == "ijw" else "02")
         elif rnd.random() < 0.1 and begin + timedelta(days=60) < DEMO_PEILDATUM:
             early = begin + timedelta(days=rnd.randrange(30, 60))
+            stop = early
             self.stop(a, begin, early, early + timedelta(days=2), "35" if a.standaard == "ijw" else "31")
+        self._record(a, begin, stop)
         return begin
+
+    def _record(self, a: _Allocation, begin: date, stop: date | None) -> None:
+        from report.demo_declaraties import Trajectory
+
+        per_week = int(a.omvang["volume"]) if a.omvang.get("frequentie") == "2" else int(a.omvang["volume"]) // 4
+        # Without a stop the allocation still ends on its Einddatum: nothing is delivered after it.
+        end = stop or (a.eind if a.eind and a.eind < DEMO_PEILDATUM else None)
+        self.writer.trajects.append(Trajectory(self.region, a.standaard, a.gemeente, a.aanbieder, a.bsn, a.nummer,
+                                               a.categorie, a.code, begin, end, per_week))
 
 
 def _months(end: date) -> int:
@@ -463,7 +485,8 @@ class DemoSummary:
         return self.folder / "regio"
 
 
-def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, grjr_clients: int = 120, nijmegen_clients: int = 90) -> DemoSummary:
+def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, grjr_clients: int = 120, nijmegen_clients: int = 90,
+               declaraties: bool = True) -> DemoSummary:
     """Write the demo set into ``folder`` (created); returns what was written."""
     folder = Path(folder)
     rnd = random.Random(seed)
@@ -471,6 +494,10 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, grjr_clients: int =
     used: set[str] = set()
     aanmeldingen = _grjr(rnd, writer, used, grjr_clients)
     acceptaties = _nijmegen(rnd, writer, used, nijmegen_clients)
+    if declaraties:
+        from report.demo_declaraties import write_declarations
+
+        write_declarations(writer.trajects, writer.write_raw, seed=seed + 323, peildatum=DEMO_PEILDATUM)
     regio = folder / "regio"
     regio.mkdir(parents=True, exist_ok=True)
     gemeenten = ", ".join(f'"{g}"' for g in GRJR_GEMEENTEN)
