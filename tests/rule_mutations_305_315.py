@@ -12,12 +12,11 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lxml import etree
 
-from tests.xmledit import PARSER, MessageTree, local
+from tests.xmledit import PARSER, MessageTree, Mutation, local, seeded_mutations
 
 ORDER = {
     "StartProduct": ["ToewijzingNummer", "Product", "ToewijzingIngangsdatum", "Begindatum", "StatusAanlevering"],
@@ -34,16 +33,6 @@ ORDER = {
 BASIS_PARENTS = frozenset({"Geboortedatum", "Product", "Omvang", "Verwijzer"})  # composite types: basisschema children
 KLASSE = {"305": "StartProduct", "307": "StopProduct", "315": "AangevraagdProduct"}
 CATEGORIE = {"ijw": ("45", "43", "54"), "iwmo": ("02", "07", "03")}
-
-
-@dataclass(frozen=True)
-class Mutation:
-    name: str  # operator and seed, e.g. "305/CS058#3"
-    target: str  # the rule code aimed at, or "geldig"
-    standaard: str
-    bericht: str  # 305, 307 or 315
-    base: str  # which base message was mutated
-    data: bytes
 
 
 class Tree(MessageTree):
@@ -495,31 +484,7 @@ OPERATORS: dict[str, dict[str, Op]] = {
 }
 
 
-def _finish(t: Tree, r: random.Random) -> bytes:
-    """Serialise; sometimes with CRLF, sometimes LF, sometimes more than one change stacked."""
-    data = t.bytes()
-    if r.random() < 0.5:
-        data = re.sub(rb"\r?\n", b"\r\n", data)
-    return data
-
-
 def mutations(bases: dict[str, bytes], standaard: str, bericht: str, per_operator: int, seed: int = 315) -> Iterator[Mutation]:
     """``per_operator`` seeded mutations of every operator for every base, then a few stacked pairs."""
-    ops = OPERATORS[bericht]
-    for base_name, data in sorted(bases.items()):
-        for op_name, op in ops.items():
-            for i in range(per_operator):
-                r = random.Random(f"{seed}/{standaard}/{bericht}/{base_name}/{op_name}/{i}")
-                t = Tree(data, bericht)
-                if not op(t, r):
-                    break
-                target = op_name.split("-")[0] if not op_name.startswith(("geldig", "afwijking")) else op_name
-                yield Mutation(f"{bericht}/{op_name}#{i}", target, standaard, bericht, base_name, _finish(t, r))
-        # stacked: two operators on one message, to see rules interact
-        names = sorted(ops)
-        for i in range(per_operator * 2):
-            r = random.Random(f"{seed}/{standaard}/{bericht}/{base_name}/stack/{i}")
-            t = Tree(data, bericht)
-            a, b = r.sample(names, 2)
-            if ops[a](t, r) and ops[b](t, r):
-                yield Mutation(f"{bericht}/{a}+{b}#{i}", "combinatie", standaard, bericht, base_name, _finish(t, r))
+    return seeded_mutations(OPERATORS[bericht], bases, standaard, bericht, per_operator,
+                            seed_prefix=f"{seed}/{standaard}/{bericht}", tree=lambda data: Tree(data, bericht))

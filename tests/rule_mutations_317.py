@@ -17,8 +17,6 @@ from datetime import date, timedelta
 from lxml import etree
 
 from tests.rule_mutations_305_315 import (
-    Mutation,
-    _finish,
     d,
     op_cs002,
     op_geldig_commentaar,
@@ -26,7 +24,7 @@ from tests.rule_mutations_305_315 import (
     set_omvang,
     text_of,
 )
-from tests.xmledit import MessageTree, local
+from tests.xmledit import MessageTree, Mutation, local, seeded_mutations
 
 ORDER = {
     "Verzoek": ["ReferentieAanbieder", "RedenVerzoek", "OngewijzigdeProducten", "TeWijzigenProducten",
@@ -436,19 +434,5 @@ OPERATORS: dict[str, Op] = {
 
 def mutations(bases: dict[str, bytes], standaard: str, per_operator: int, seed: int = 317) -> Iterator[Mutation]:
     """``per_operator`` seeded mutations of every operator for every base, then stacked pairs."""
-    for base_name, data in sorted(bases.items()):
-        for op_name, op in OPERATORS.items():
-            for i in range(per_operator):
-                r = random.Random(f"{seed}/{standaard}/{base_name}/{op_name}/{i}")
-                t = Tree(data)
-                if not op(t, r):
-                    break
-                target = op_name.split("-")[0] if not op_name.startswith(("geldig", "afwijking")) else op_name
-                yield Mutation(f"317/{op_name}#{i}", target, standaard, "317", base_name, _finish(t, r))
-        names = sorted(OPERATORS)
-        for i in range(per_operator * 2):
-            r = random.Random(f"{seed}/{standaard}/{base_name}/stack/{i}")
-            t = Tree(data)
-            a, b = r.sample(names, 2)
-            if OPERATORS[a](t, r) and OPERATORS[b](t, r):
-                yield Mutation(f"317/{a}+{b}#{i}", "combinatie", standaard, "317", base_name, _finish(t, r))
+    return seeded_mutations(OPERATORS, bases, standaard, "317", per_operator,
+                            seed_prefix=f"{seed}/{standaard}", tree=Tree)

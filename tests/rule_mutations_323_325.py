@@ -12,12 +12,11 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lxml import etree
 
-from tests.xmledit import PARSER, MessageTree, local
+from tests.xmledit import PARSER, MessageTree, Mutation, local, seeded_mutations
 
 PRESTATIE = ["ProductReferentie", "ToewijzingNummer", "ProductCategorie", "ProductCode", "ProductPeriode",
              "GeleverdVolume", "Eenheid", "ProductTarief", "IngediendBedrag", "RetourCodes"]
@@ -32,16 +31,6 @@ ORDER = {
 }
 BASIS_PARENTS = frozenset({"ProductReferentie", "ProductPeriode", "DeclaratiePeriode", "IngediendBedrag",
                            "TotaalIngediendBedrag", "TotaalToegekendBedrag"})
-
-
-@dataclass(frozen=True)
-class Mutation:
-    name: str  # operator and seed, e.g. "323/CS337#3"
-    target: str  # the rule code aimed at, or "geldig"
-    standaard: str
-    bericht: str  # 323 or 325
-    base: str
-    data: bytes
 
 
 class Tree(MessageTree):
@@ -581,29 +570,8 @@ OPERATORS: dict[str, dict[str, Op]] = {
 }
 
 
-def _finish(t: Tree, r: random.Random) -> bytes:
-    data = t.bytes()
-    if r.random() < 0.5:
-        data = re.sub(rb"\r?\n", b"\r\n", data)
-    return data
-
-
 def mutations(bases: dict[str, bytes], standaard: str, bericht: str, per_operator: int, seed: int = 323) -> Iterator[Mutation]:
     """``per_operator`` seeded mutations of every operator for every base, then stacked pairs."""
-    ops = OPERATORS[bericht]
-    for base_name, data in sorted(bases.items()):
-        for op_name, op in ops.items():
-            for i in range(per_operator):
-                r = random.Random(f"{seed}/{standaard}/{bericht}/{base_name}/{op_name}/{i}")
-                t = Tree(data, bericht)
-                if not op(t, r):
-                    break
-                target = op_name.split("-")[0] if not op_name.startswith(("geldig", "afwijking")) else op_name
-                yield Mutation(f"{bericht}/{op_name}#{i}", target, standaard, bericht, base_name, _finish(t, r))
-        names = sorted(ops)
-        for i in range(per_operator * 3):
-            r = random.Random(f"{seed}/{standaard}/{bericht}/{base_name}/stack/{i}")
-            t = Tree(data, bericht)
-            a, b = r.sample(names, 2)
-            if ops[a](t, r) and ops[b](t, r):
-                yield Mutation(f"{bericht}/{a}+{b}#{i}", "combinatie", standaard, bericht, base_name, _finish(t, r))
+    return seeded_mutations(OPERATORS[bericht], bases, standaard, bericht, per_operator,
+                            seed_prefix=f"{seed}/{standaard}/{bericht}", tree=lambda data: Tree(data, bericht),
+                            stacked_per_operator=3)

@@ -7,6 +7,10 @@ missing child where the schema wants it, given the element order of the classes 
 
 from __future__ import annotations
 
+import random
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
@@ -78,3 +82,55 @@ class MessageTree:
 
     def bytes(self) -> bytes:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """One mutated message of the 305-325 generators."""
+
+    name: str  # operator and seed, e.g. "305/CS058#3"
+    target: str  # the rule code aimed at, or "geldig..." / "afwijking..." / "combinatie"
+    standaard: str
+    bericht: str
+    base: str  # which base message was mutated
+    data: bytes
+
+
+def finish(t: MessageTree, r: random.Random) -> bytes:
+    """Serialise; half of the messages with CRLF, the others as the base had them."""
+    data = t.bytes()
+    if r.random() < 0.5:
+        data = re.sub(rb"\r?\n", b"\r\n", data)
+    return data
+
+
+def seeded_mutations(
+    operators: Mapping[str, Callable[[MessageTree, random.Random], bool]],
+    bases: dict[str, bytes],
+    standaard: str,
+    bericht: str,
+    per_operator: int,
+    *,
+    seed_prefix: str,
+    tree: Callable[[bytes], MessageTree],
+    stacked_per_operator: int = 2,
+) -> Iterator[Mutation]:
+    """``per_operator`` seeded mutations of every operator for every base, then stacked pairs of two
+    operators on one message (to see rules interact). An operator that returns False does not apply
+    to that base. ``seed_prefix`` keeps each generator's random streams (and so its mutations) stable."""
+    for base_name, data in sorted(bases.items()):
+        for op_name, op in operators.items():
+            for i in range(per_operator):
+                r = random.Random(f"{seed_prefix}/{base_name}/{op_name}/{i}")
+                t = tree(data)
+                if not op(t, r):
+                    break
+                target = op_name.split("-")[0] if not op_name.startswith(("geldig", "afwijking")) else op_name
+                yield Mutation(f"{bericht}/{op_name}#{i}", target, standaard, bericht, base_name, finish(t, r))
+        names = sorted(operators)
+        for i in range(per_operator * stacked_per_operator):
+            r = random.Random(f"{seed_prefix}/{base_name}/stack/{i}")
+            t = tree(data)
+            a, b = r.sample(names, 2)
+            if operators[a](t, r) and operators[b](t, r):
+                yield Mutation(f"{bericht}/{a}+{b}#{i}", "combinatie", standaard, bericht, base_name, finish(t, r))
