@@ -17,11 +17,15 @@ from berichten.header import Header, read_header
 from berichten.texts import child_texts
 from berichten.release import RETOUR_VAN, MessageType, get_release
 from berichten.xpath import element_path
-from store.models import Antwoord, Retour, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek
+from store.models import (
+    Antwoord, Declaratie, DeclaratieAntwoord, Prestatie, Retour, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
+)
 
 TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD, RETOUR = (
     m.__table__ for m in (Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord, Retour)
 )
+DECLARATIE, PRESTATIE, DECLARATIE_ANTWOORD = (m.__table__ for m in (Declaratie, Prestatie, DeclaratieAntwoord))
+GOEDGEKEURD = ("8001", "0200")  # a 325 verdict that approves the declaration (0200: except the listed Prestaties)
 
 Pseudonym = Callable[[str | None], str | None]
 Record = tuple[Table, dict]  # a row for one table, inserted with SQLAlchemy Core (much faster than ORM objects)
@@ -75,6 +79,10 @@ def extract_records(
     if message.is_retour:
         return _retouren(root, message, head)
     ns = message.namespace
+    if message.nummer == "323":
+        return _declaratie(root, ns, head, common, pseudonym)
+    if message.nummer == "325":
+        return _declaratie_antwoord(root, ns, head, common, pseudonym)
     if message.nummer == "319":  # no client: the answer names the request by its ReferentieAanbieder
         return [
             (ANTWOORD, {
@@ -190,4 +198,87 @@ def _retouren(root: etree._Element, message: MessageType, head: Header) -> list[
                 referentie_aanbieder=_text(klasse, "ReferentieAanbieder"),
             ),
         ))
+    return rows
+
+
+def _codes(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return " ".join((c.text or "").strip() for c in el.iterfind("{*}RetourCodes/{*}RetourCode"))
+
+
+def _declaratie(root: etree._Element, ns: str, head: Header, common: dict, pseudonym: Pseudonym) -> list[Record]:
+    """The Declaratie of a 323 and one row per Prestatie (client as pseudonym, amounts in eurocent)."""
+    d = next(root.iterchildren(f"{{{ns}}}Declaratie"), None)
+    if d is None:
+        return []
+    f = child_texts(d)
+    nummer = f.get("DeclaratieNummer")
+    base = {**common, "identificatie": head.identificatie, "declaratie_nummer": nummer}
+    rows: list[Record] = [(DECLARATIE, {
+        **base,
+        "periode_begin": _date(f.get("DeclaratiePeriode/Begindatum")),
+        "periode_eind": _date(f.get("DeclaratiePeriode/Einddatum")),
+        "totaal_bedrag": _int(f.get("TotaalIngediendBedrag/TotaalBedrag")),
+        "debet_credit": f.get("TotaalIngediendBedrag/DebetCredit"),
+    })]
+    for client in d.iterfind(f"{{{ns}}}Clienten/{{{ns}}}Client"):
+        key = pseudonym(_text(client, "Bsn"))
+        for p in client.iterfind(f"{{{ns}}}Prestaties/{{{ns}}}Prestatie"):
+            rows.append((PRESTATIE, {**base, "client": key, **prestatie_values(child_texts(p))}))
+    return rows
+
+
+def prestatie_values(f: dict) -> dict:
+    """The values of a Prestatie (323 or 325) by the store's column names."""
+    return {
+        "referentie_nummer": f.get("ProductReferentie/ReferentieNummer"),
+        "vorig_referentie_nummer": f.get("ProductReferentie/VorigReferentieNummer"),
+        "toewijzing_nummer": _int(f.get("ToewijzingNummer")),
+        "categorie": f.get("ProductCategorie"),
+        "code": f.get("ProductCode"),
+        "begindatum": _date(f.get("ProductPeriode/Begindatum")),
+        "einddatum": _date(f.get("ProductPeriode/Einddatum")),
+        "volume": _int(f.get("GeleverdVolume")),
+        "eenheid": f.get("Eenheid"),
+        "tarief": _int(f.get("ProductTarief")),
+        "bedrag": _int(f.get("IngediendBedrag/Bedrag")),
+        "debet_credit": f.get("IngediendBedrag/DebetCredit"),
+    }
+
+
+def _declaratie_antwoord(root: etree._Element, ns: str, head: Header, common: dict, pseudonym: Pseudonym) -> list[Record]:
+    """The verdict of a 325 on its declaration, and a row per Client and Prestatie it returns."""
+    header = root.find(f"{{{ns}}}Header")
+    antwoord = next(root.iterchildren(f"{{{ns}}}DeclaratieAntwoord"), None)
+    base = {
+        **common,
+        "declaratie_identificatie": _text(header, "DeclaratieIdentificatie/Identificatie"),
+        "declaratie_nummer": _text(antwoord, "DeclaratieNummer"),
+        "client": None,
+        "referentie_nummer": None,
+        "toegekend_bedrag": None,
+    }
+    if antwoord is None:  # header only: the whole declaration is rejected
+        codes = _codes(header)
+        return [(DECLARATIE_ANTWOORD, {**base, "klasse": "Header", "retourcodes": codes, "goedgekeurd": False})]
+    codes = _codes(antwoord)
+    rows: list[Record] = [(DECLARATIE_ANTWOORD, {
+        **base, "klasse": "DeclaratieAntwoord", "retourcodes": codes,
+        "goedgekeurd": bool(codes) and all(c in GOEDGEKEURD for c in codes.split()),
+        "toegekend_bedrag": _int(_text(antwoord, "TotaalToegekendBedrag/TotaalBedrag")),
+    })]
+    for client in antwoord.iterfind(f"{{{ns}}}Clienten/{{{ns}}}Client"):
+        key = pseudonym(_text(client, "Bsn"))
+        client_codes = _codes(client)
+        if client_codes:
+            rows.append((DECLARATIE_ANTWOORD, {**base, "klasse": "Client", "client": key, "retourcodes": client_codes,
+                                              "goedgekeurd": False}))
+        for p in client.iterfind(f"{{{ns}}}Prestaties/{{{ns}}}Prestatie"):
+            p_codes = _codes(p)
+            rows.append((DECLARATIE_ANTWOORD, {
+                **base, "klasse": "Prestatie", "client": key, "retourcodes": p_codes,
+                "referentie_nummer": _text(p, "ProductReferentie/ReferentieNummer"),
+                "goedgekeurd": bool(p_codes) and all(c in GOEDGEKEURD for c in p_codes.split()),
+            }))
     return rows

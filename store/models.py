@@ -205,7 +205,100 @@ class Retour(SQLModel, table=True):
     referentie_aanbieder: Optional[str] = Field(default=None, sa_type=String(36))
 
 
+class Declaratie(SQLModel, table=True):
+    """The Declaratie of a stored 323: one per message, from the aanbieder to the gemeente."""
+
+    __tablename__ = "declaratie"
+    __table_args__ = (
+        # DeclaratieNummer first: the importer looks up a batch of numbers at once (TR333).
+        Index("ix_declaratie_nummer", "declaratie_nummer", "afzender", "standaard"),
+        Index("ix_declaratie_identificatie", "standaard", "afzender", "ontvanger", "identificatie"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    identificatie: str = Field(sa_type=String(64), nullable=False)  # of the 323 header; a 325 names it
+    declaratie_nummer: str = Field(sa_type=String(12), nullable=False)
+    periode_begin: date = Field(sa_type=Date, nullable=False)
+    periode_eind: date = Field(sa_type=Date, nullable=False)
+    totaal_bedrag: int = Field(sa_type=BigInteger, nullable=False)  # eurocent, TotaalIngediendBedrag
+    debet_credit: str = Field(sa_type=String(1), nullable=False)
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class Prestatie(SQLModel, table=True):
+    """One Prestatie of a stored 323 (amounts in eurocent; the 323's Identificatie repeated so
+    reports and rules can join its 325 without the declaratie table)."""
+
+    __tablename__ = "prestatie"
+    __table_args__ = (
+        # The batch lookups of level 3: by ReferentieNummer (TR314, TR323, TR366) and ToewijzingNummer.
+        Index("ix_prestatie_referentie", "referentie_nummer", "afzender", "standaard"),
+        Index("ix_prestatie_toewijzing", "toewijzing_nummer", "ontvanger", "standaard"),
+        # Reports aggregate per gemeente, aanbieder and month.
+        Index("ix_prestatie_periode", "standaard", "ontvanger", "afzender", "begindatum"),
+        Index("ix_prestatie_declaratie", "standaard", "afzender", "ontvanger", "identificatie"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    identificatie: str = Field(sa_type=String(64), nullable=False)  # of the 323
+    declaratie_nummer: str = Field(sa_type=String(12), nullable=False)
+    client: str = Field(sa_type=String(64), nullable=False)  # pseudonym
+    referentie_nummer: str = Field(sa_type=String(36), nullable=False)
+    vorig_referentie_nummer: Optional[str] = Field(default=None, sa_type=String(36))
+    toewijzing_nummer: Optional[int] = Field(default=None, sa_type=BigInteger)
+    categorie: Optional[str] = Field(default=None, sa_type=String(2))
+    code: Optional[str] = Field(default=None, sa_type=String(5))
+    begindatum: date = Field(sa_type=Date, nullable=False)
+    einddatum: date = Field(sa_type=Date, nullable=False)
+    volume: int = Field(sa_type=BigInteger, nullable=False)
+    eenheid: str = Field(sa_type=String(2), nullable=False)
+    tarief: Optional[int] = Field(default=None, sa_type=BigInteger)  # eurocent
+    bedrag: int = Field(sa_type=BigInteger, nullable=False)  # eurocent, IngediendBedrag
+    debet_credit: str = Field(sa_type=String(1), nullable=False)
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
+class DeclaratieAntwoord(SQLModel, table=True):
+    """What a stored 325 says: one row for its verdict on the whole declaration (klasse Header when
+    it is only a header, else DeclaratieAntwoord) and one per Client and Prestatie it returns.
+
+    A Prestatie of the answered 323 is approved when the DeclaratieAntwoord row is ``goedgekeurd``
+    (8001, or 0200: only the rejected Prestaties are listed) and no Prestatie row of the same 325
+    rejects its ReferentieNummer (``store.history.approved_prestaties`` writes this in SQL).
+    """
+
+    __tablename__ = "declaratie_antwoord"
+    __table_args__ = (
+        Index("ix_declaratie_antwoord_declaratie", "standaard", "ontvanger", "afzender", "declaratie_identificatie"),
+        Index("ix_declaratie_antwoord_referentie", "bericht_id", "referentie_nummer"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    bericht_id: int = _fk()
+    standaard: str = Field(sa_type=String(8), nullable=False)
+    afzender: str = Field(sa_type=String(16), nullable=False)  # gemeente
+    ontvanger: str = Field(sa_type=String(16), nullable=False)  # aanbieder (AGB)
+    declaratie_identificatie: str = Field(sa_type=String(64), nullable=False)  # the 323's Identificatie
+    declaratie_nummer: Optional[str] = Field(default=None, sa_type=String(12))
+    klasse: str = Field(sa_type=String(32), nullable=False)  # Header, DeclaratieAntwoord, Client, Prestatie
+    client: Optional[str] = Field(default=None, sa_type=String(64))  # pseudonym, Client and Prestatie rows
+    referentie_nummer: Optional[str] = Field(default=None, sa_type=String(36))  # Prestatie rows
+    retourcodes: str = Field(sa_type=String(256), nullable=False)  # space separated, in order
+    goedgekeurd: bool = Field(nullable=False)
+    toegekend_bedrag: Optional[int] = Field(default=None, sa_type=BigInteger)  # eurocent, DeclaratieAntwoord row
+    dagtekening: date = Field(sa_type=Date, nullable=False)
+
+
 TABLES: tuple[str, ...] = (
     "bericht", "toewijzing", "start", "stop", "verzoek", "wijzigingsverzoek", "antwoord", "retour",
+    "declaratie", "prestatie", "declaratie_antwoord",
     "regio_aanmelding", "regio_acceptatie",  # store/regio_tables.py: facts that are not in the messages
 )

@@ -8,7 +8,10 @@ import pytest
 
 from berichten.xmlinput import read_document
 from store.config import Pseudonymiser
-from store.extract import ANTWOORD, RETOUR, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, extract_records
+from store.extract import (
+    ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, RETOUR, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
+    extract_records,
+)
 from store.testing import FIXTURES, build
 
 PSEUDONYM = Pseudonymiser("k")
@@ -56,6 +59,30 @@ def test_request_for_change_and_answer(standaard):
     assert t is ANTWOORD  # no client in a 319: the reference names the request
     assert antwoord == {"standaard": standaard, "afzender": "0599", "ontvanger": "87650001", "dagtekening": date(2026, 2, 24),
                         "referentie_aanbieder": "REF-0001", "verzoek_antwoord": "1", "reden_afwijzing": "1"}
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_declaration_and_its_prestaties(standaard):
+    (t1, decl), (t2, prestatie) = records((FIXTURES / standaard / "323.xml").read_bytes())
+    assert (t1, t2) == (DECLARATIE, PRESTATIE)
+    assert decl == {"standaard": standaard, "afzender": "87650001", "ontvanger": "0599", "dagtekening": date(2026, 4, 2),
+                    "identificatie": "T323-0001", "declaratie_nummer": "DN0001", "periode_begin": date(2026, 3, 1),
+                    "periode_eind": date(2026, 3, 31), "totaal_bedrag": 15000, "debet_credit": "D"}
+    assert prestatie["client"] == PSEUDONYM("123456782") and prestatie["identificatie"] == "T323-0001"
+    assert (prestatie["referentie_nummer"], prestatie["vorig_referentie_nummer"], prestatie["toewijzing_nummer"]) == (
+        "RN0001", None, 7001)
+    assert (prestatie["begindatum"], prestatie["einddatum"], prestatie["debet_credit"]) == (
+        date(2026, 3, 1), date(2026, 3, 31), "D")
+    assert (prestatie["volume"], prestatie["eenheid"], prestatie["tarief"], prestatie["bedrag"]) == (12, "04", 1250, 15000)
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_declaration_answer_verdict(standaard):
+    ((t, antwoord),) = records((FIXTURES / standaard / "325.xml").read_bytes())
+    assert t is DECLARATIE_ANTWOORD
+    assert (antwoord["klasse"], antwoord["declaratie_identificatie"], antwoord["declaratie_nummer"]) == (
+        "DeclaratieAntwoord", "T323-0001", "DN0001")
+    assert (antwoord["retourcodes"], antwoord["goedgekeurd"], antwoord["toegekend_bedrag"]) == ("8001", True, 15000)
 
 
 def test_retour_codes_per_class(reference):

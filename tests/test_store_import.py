@@ -48,10 +48,10 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 def corpus(tmp_path: Path) -> Path:
     """A small corpus in both standards, in this order of import: a request, its rejection, a
-    request for change, an allocation, its start and stop."""
+    request for change, an allocation, its start and stop, a declaration and its answer."""
     folder = tmp_path / "corpus"
     for standaard in ("ijw", "iwmo"):
-        for i, nummer in enumerate(("315", "319", "317", "301", "305", "307")):
+        for i, nummer in enumerate(("315", "319", "317", "301", "305", "307", "323", "325")):
             write(folder, f"{standaard}-{i}-{nummer}.xml", (FIXTURES / standaard / f"{nummer}.xml").read_bytes())
     return folder
 
@@ -59,12 +59,12 @@ def corpus(tmp_path: Path) -> Path:
 def test_importing_a_corpus_twice_leaves_the_same_rows(store_url, tmp_path):
     folder = corpus(tmp_path)
     first = import_paths([folder], store_url, pseudonym_key=KEY)
-    assert (first.files, first.stored, first.rejected, first.duplicates) == (12, 12, 0, 0), first.to_dict()
+    assert (first.files, first.stored, first.rejected, first.duplicates) == (16, 16, 0, 0), first.to_dict()
     after_first = counts(store_url)
-    assert after_first == {"bericht": 12, "toewijzing": 2, "start": 2, "stop": 2, "verzoek": 2, "wijzigingsverzoek": 2,
-                           "antwoord": 2, "retour": 0}
+    assert after_first == {"bericht": 16, "toewijzing": 2, "start": 2, "stop": 2, "verzoek": 2, "wijzigingsverzoek": 2,
+                           "antwoord": 2, "retour": 0, "declaratie": 2, "prestatie": 2, "declaratie_antwoord": 2}
     second = import_paths([folder], store_url, pseudonym_key=KEY)
-    assert (second.stored, second.rejected, second.duplicates) == (0, 0, 12)
+    assert (second.stored, second.rejected, second.duplicates) == (0, 0, 16)
     assert counts(store_url) == after_first
 
 
