@@ -104,16 +104,18 @@ class Rule:
     def applies_to(self, message: MessageType) -> bool:
         return message.nummer in self.berichten and message.standaard in self.standaarden
 
-    def findings(self, ctx: RuleContext) -> Iterator[Finding]:
-        for h in self.check(ctx):
-            yield Finding(
-                code=self.code,
-                niveau=self.niveau,
-                severity=self.severity,
-                melding=h.melding or self.melding,
-                retourcode=self.retourcode,
-                locatie=ctx.path(h.elements[0]) if h.elements else None,
-            )
+    def findings(self, ctx: RuleContext) -> list[Finding]:
+        return [self.finding(ctx, h) for h in self.check(ctx)]
+
+    def finding(self, ctx: RuleContext, h: Hit) -> Finding:
+        return Finding(
+            code=self.code,
+            niveau=self.niveau,
+            severity=self.severity,
+            melding=h.melding or self.melding,
+            retourcode=self.retourcode,
+            locatie=ctx.path(h.elements[0]) if h.elements else None,
+        )
 
 
 class RuleRegistry:
@@ -122,10 +124,12 @@ class RuleRegistry:
     def __init__(self) -> None:
         self._rules: list[Rule] = []
         self._by_message: dict[str, list[Rule]] = {}
+        self._by_levels: dict[tuple[str, str, frozenset[Niveau]], list[Rule]] = {}
 
     def register(self, rule: Rule) -> Rule:
         self._rules.append(rule)
         self._by_message.clear()
+        self._by_levels.clear()
         return rule
 
     def rule(
@@ -183,14 +187,24 @@ class RuleRegistry:
             self._by_message[key] = rules
         return rules
 
+    def _for_levels(self, message: MessageType, niveaus: frozenset[Niveau]) -> list[Rule]:
+        """The rules of one message type and these levels, filtered once per process."""
+        key = (message.standaard, message.nummer, niveaus)
+        rules = self._by_levels.get(key)
+        if rules is None:
+            rules = [r for r in self.for_message(message) if r.niveau in niveaus]
+            self._by_levels[key] = rules
+        return rules
+
     def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = (2,)) -> list[Finding]:
         """All findings of the rules of the given levels on one XSD-valid message."""
-        wanted = set(niveaus)
         ctx = RuleContext(root, message)
         findings: list[Finding] = []
-        for rule in self.for_message(message):
-            if rule.niveau in wanted:
-                findings.extend(rule.findings(ctx))
+        # A loop without per-rule generators or lists: most rules find nothing in most messages,
+        # so what a rule costs when it has nothing to say is what a folder of messages pays.
+        for rule in self._for_levels(message, niveaus if isinstance(niveaus, frozenset) else frozenset(niveaus)):
+            for h in rule.check(ctx):
+                findings.append(rule.finding(ctx, h))
         return findings
 
 
