@@ -27,6 +27,7 @@ from pathlib import Path
 import click
 
 from berichten.findings import Finding
+from berichten.lazygroup import LazyCommands, LazyGroup
 from berichten.xmlinput import DEFAULT_MAX_BYTES, InputPolicy
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -140,7 +141,31 @@ def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: s
                      lists=load_level4_lists(lijsten))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live with their own layer (so each layer keeps its options next to the library calls
+# they wrap), imported only when invoked: name -> ("module:attribute", the short help --help shows).
+# Adding a command is one line here; tests/test_startup.py checks the short help against the command.
+LAYER_COMMANDS: LazyCommands = {
+    "check": ("validators.regional.commands:check",
+              "Toets 301-berichten aan de regionale afspraken: één oordeel per toegewezen product."),
+    "db": ("store.commands:db", "Beheer de berichtendatabase."),
+    "demo": ("report.commands:demo",
+             "Schrijf een realistische, herhaalbare demoset: berichten, registers en feitenbestanden."),
+    "export": ("store.commands:export_command",
+               "Schrijf een opgeslagen bericht terug, byte voor byte zoals het binnenkwam."),
+    "import": ("store.commands:import_command",
+               "Valideer berichten (niveau 1-4) en sla ze op; hetzelfde bestand twee keer telt één keer."),
+    "inbox": ("inbox.commands:inbox",
+              "Verwerk berichten die in FOLDER worden gezet: valideren, opslaan, retour en rapport schrijven."),
+    "lijsten": ("validators.level4.commands:lijsten_command",
+                "Toon de lijsten van niveau 4: bestand, peildatum, aantal rijen, en welke verouderd zijn."),
+    "regio": ("validators.regional.commands:regio_group",
+              "Regionale registers (aanmeldingen GRJR, acceptaties Nijmegen) in de database."),
+    "report": ("report.commands:report",
+               "Monitoringrapportage uit de berichtendatabase (GRJR flex-aanbieders, Nijmegen Buurtteams)."),
+}
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAYER_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="berichten")
 def main() -> None:
     """Verwerk iJw- en iWmo-berichten (release 3.2): valideren, genereren, retourberichten.
@@ -457,22 +482,6 @@ def generate(input_json: str, output: str | None) -> None:
         click.echo(f"{output} geschreven ({len(xml)} bytes)", err=True)
     else:
         sys.stdout.buffer.write(xml)
-
-
-def _register_layer_commands() -> None:
-    """Commands that live with their own layer join the main group here, so each layer keeps
-    its options next to the library calls they wrap."""
-    from inbox.commands import COMMANDS as inbox_commands
-    from report.commands import COMMANDS as report_commands
-    from store.commands import COMMANDS as store_commands
-    from validators.level4.commands import COMMANDS as level4_commands
-    from validators.regional.commands import COMMANDS as regional_commands
-
-    for command in (*store_commands, *regional_commands, *level4_commands, *inbox_commands, *report_commands):
-        main.add_command(command)
-
-
-_register_layer_commands()
 
 
 if __name__ == "__main__":
