@@ -162,6 +162,7 @@ LAYER_COMMANDS: LazyCommands = {
               "Regionale registers (aanmeldingen GRJR, acceptaties Nijmegen) in de database."),
     "report": ("report.commands:report",
                "Monitoringrapportage uit de berichtendatabase (GRJR flex-aanbieders, Nijmegen Buurtteams)."),
+    "serve": ("web.commands:serve", "Start een webpagina en JSON-API om berichten te controleren, op deze machine."),
 }
 
 
@@ -207,6 +208,8 @@ def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: i
 
 
 def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
+    from validators.jsonl import validation_line  # the same line the web API answers
+
     inputs = InputPaths(paths)
     counts = {"files": 0, "invalid": 0}
     unreadable = False
@@ -222,7 +225,7 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
         counts["invalid"] += not result.ok
         niet_gecontroleerd.update(dict.fromkeys(result.niet_gecontroleerd))
         if fmt == "jsonl":
-            click.echo(json.dumps(result.to_dict(file), ensure_ascii=False))
+            click.echo(validation_line(file, result))
         else:
             click.echo(render_text(file, result))
     if fmt == "text" and counts["files"] > 1:
@@ -306,6 +309,7 @@ def rules(standaard: str | None, bericht: str | None, niveau: str | None, regio:
       berichten rules --regio
     """
     from validators.catalog import all_codes
+    from validators.jsonl import rule_record
 
     if regio:
         niveau = "regionaal"
@@ -318,10 +322,7 @@ def rules(standaard: str | None, bericht: str | None, niveau: str | None, regio:
     ]
     if fmt == "jsonl":
         for info in selected:
-            click.echo(json.dumps({
-                "code": info.code, "niveau": info.niveau, "retourcode": info.retourcode,
-                "berichten": list(info.berichten), "standaarden": list(info.standaarden), "melding": info.melding,
-            }, ensure_ascii=False))
+            click.echo(json.dumps(rule_record(info), ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
