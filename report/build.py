@@ -10,6 +10,7 @@ from report.grjr import build_grjr
 from report.model import Report
 from report.nijmegen import build_nijmegen
 from report.series import default_period, month_end, months_between
+from report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN
 from store.db import make_engine
 from validators.regional.config import RegionConfig
 
@@ -26,10 +27,12 @@ def build_report(
     van: date | None = None,
     tot: date | None = None,
     now: datetime | None = None,
+    zonder_declaratie_maanden: int = DEFAULT_ZONDER_DECLARATIE_MAANDEN,
 ) -> Report:
     """All figures of ``cfg``'s region at ``peildatum`` (default today) for months ``van``..``tot``.
 
     ``van``/``tot`` are first days of months; default: the twelve months up to the peildatum.
+    ``zonder_declaratie_maanden``: after how many months an allocation without any declaration is listed.
     """
     peildatum = peildatum or date.today()
     default_van, default_tot = default_period(peildatum)
@@ -49,7 +52,7 @@ def build_report(
             if cfg.code == "grjr":
                 sections = build_grjr(conn, cfg, peildatum, months)
             else:
-                sections = build_nijmegen(conn, cfg, peildatum, months)
+                sections = build_nijmegen(conn, cfg, peildatum, months, zonder_declaratie_maanden)
     finally:
         engine.dispose()
     report = Report(

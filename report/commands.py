@@ -65,7 +65,10 @@ def _month(_ctx, _param, value: str | None) -> date | None:
 @click.option("--drempel", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option("--nachtelijk", is_flag=True, help="Schrijf html, csv en json per regio met datum, plus index.html, in --uit.")
 @click.option("--uit", type=click.Path(file_okay=False), help="Map voor --nachtelijk.")
-def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onderdruk, drempel, nachtelijk, uit) -> None:
+@click.option("--zonder-declaratie-maanden", "zonder_declaratie", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Toon toewijzingen zonder enige declaratie na zoveel maanden na de Ingangsdatum.")
+def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onderdruk, drempel, nachtelijk, uit,
+           zonder_declaratie) -> None:
     """Monitoringrapportage uit de berichtendatabase (GRJR flex-aanbieders, Nijmegen Buurtteams).
 
     \b
@@ -94,13 +97,13 @@ def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onder
                     click.echo(f"gestopt: {done} van {len(cfgs)} regio's geschreven", err=True)
                     break
                 for w in run_nightly(url, [cfg], uit, peildatum=peil, drempel=drempel if onderdruk else None,
-                                     csv_sep=csv_sep if csv_sep != "," else ";"):
+                                     csv_sep=csv_sep if csv_sep != "," else ";", zonder_declaratie_maanden=zonder_declaratie):
                     click.echo(f"{w.regio}: " + ", ".join(str(p) for p in w.paths.values()))
             click.echo(f"index: {Path(uit) / 'index.html'}")
             return
         if len(cfgs) > 1:
             raise click.UsageError("meer configuraties gegeven: kies er één met --regio (of gebruik --nachtelijk)")
-        rep = build_report(url, cfgs[0], peildatum=peil, van=van, tot=tot)
+        rep = build_report(url, cfgs[0], peildatum=peil, van=van, tot=tot, zonder_declaratie_maanden=zonder_declaratie)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from None
     if onderdruk:

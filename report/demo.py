@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,7 @@ class _Exchange:
     def __init__(self, rnd: random.Random, writer: _Writer, region: str) -> None:
         self.rnd, self.writer, self.region = rnd, writer, region
         self.ident = 0
+        self.stopped = False  # whether life() sent a 307 for the last allocation
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}{self.writer.counter + 1:07d}"  # unique per sender: the file counter is global
@@ -191,12 +192,15 @@ class _Exchange:
             return None
         self.start(a, begin)
         stop: date | None = None
+        self.stopped = False
         if a.eind and a.eind < DEMO_PEILDATUM and rnd.random() < 0.8:
             stop = a.eind
+            self.stopped = True
             self.stop(a, begin, a.eind, min(a.eind + timedelta(days=3), DEMO_PEILDATUM), "02" if a.standaard == "ijw" else "02")
         elif rnd.random() < 0.1 and begin + timedelta(days=60) < DEMO_PEILDATUM:
             early = begin + timedelta(days=rnd.randrange(30, 60))
             stop = early
+            self.stopped = True
             self.stop(a, begin, early, early + timedelta(days=2), "35" if a.standaard == "ijw" else "31")
         self._record(a, begin, stop)
         return begin
@@ -255,6 +259,10 @@ def _grjr(rnd: random.Random, writer: _Writer, used: set[str], clients: int) -> 
             if change > toegewezen:
                 a.toegewezen, a.eind = change, eind + timedelta(days=182)
                 ex.toewijzing([a], reden="04", tijd="10:00:00")
+                last = writer.trajects[-1] if writer.trajects else None
+                if begin is not None and not ex.stopped and last is not None and last.nummer == a.nummer:
+                    # Extended without a stop: delivery (and declaring) goes on past the old Einddatum.
+                    writer.trajects[-1] = replace(last, stop=a.eind if a.eind < DEMO_PEILDATUM else None)
         elif begin is None and ingang < DEMO_PEILDATUM and rnd.random() < 0.3:
             a.toegewezen = max(toegewezen, min(ingang, DEMO_PEILDATUM))
             a.eind = a.ingang
@@ -398,6 +406,19 @@ naam = "Demo Flex Gezinszorg"
   [[aanbieder.rol]]
   rol = "flex-aanbieder"
   vanaf = 2025-06-01
+
+# Budgetplafonds per kalenderjaar (report: toegewezen en gedeclareerd ertegen, en wanneer de trend het haalt).
+[[plafond]]
+aanbieder = "12345678"
+bedrag_per_jaar = 60000
+
+[[plafond]]
+aanbieder = "13572468"
+bedrag_per_jaar = 90000
+
+[[plafond]]
+aanbieder = "11112222"
+uren_per_jaar = 1000
 '''
 
 NIJMEGEN_TOML = '''# Demo-register Nijmegen (verzonnen aanbieders) voor berichten check/report --regio nijmegen.
@@ -466,6 +487,20 @@ naam = "Demo Jeugdbegeleiding"
 agb = "44445555"
 naam = "Demo Maatwerk Zorg"
 contract = "maatwerkovereenkomst"
+
+# Budgetplafonds voor begeleiding per kalenderjaar.
+[[plafond]]
+aanbieder = "87654321"
+uren_per_jaar = 1200
+
+[[plafond]]
+aanbieder = "22223333"
+product = "45A05"
+uren_per_jaar = 400
+
+[[plafond]]
+aanbieder = "33334444"
+bedrag_per_jaar = 70000
 '''
 
 

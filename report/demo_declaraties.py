@@ -17,6 +17,7 @@ keeps the rest of the demo byte-for-byte as it was.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ def declaration_lines(rnd: random.Random, trajects: list[Trajectory], last_month
                 continue
             weeks = ((hi - lo).days + 1) / 7
             uren = round(t.hours_per_week * weeks * share * rnd.uniform(0.85, 1.15))
+            # Never above the allocation (TR321): at most the weekly hours per begun week, and at most
+            # four weeks a month (an allocation per month grants four times the weekly hours).
+            uren = min(uren, t.hours_per_week * min(4, math.ceil(((hi - lo).days + 1) / 7)))
             if uren <= 0:
                 continue
             delay = 1 if t.aanbieder in LATE_AANBIEDERS and rnd.random() < 0.5 else 0

@@ -73,12 +73,33 @@ def build_grjr(conn: Connection, cfg: RegionConfig, peildatum: date, months: Seq
         _per_opdracht(conn, cfg, current, flex_any, peildatum, months),
         _flex_share(conn, cfg, current, flex_any, months),
         _flex_findings(conn, cfg, current),
+        *_declaration_sections(conn, cfg, current, flex_any, peildatum, months),
     ]
     unanswered = conn.execute(unanswered_heen(gemeenten)).scalar_one()
     if unanswered:
         sections[0].notes.append(
             f"{unanswered} toewijzingsbericht(en) (301) zonder opgeslagen retourbericht tellen als geaccepteerd."
         )
+    return sections
+
+
+def _declaration_sections(conn, cfg, current, flex, peildatum, months) -> list[Section]:
+    """The kwartaalgesprek table and the budgetplafonds, from the stored 323s/325s."""
+    # Imported here: both modules build on this one's opdracht helpers.
+    from report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
+    from report.kwartaal import kwartaal_section
+    from report.plafond import plafond_section
+
+    index_allocations(conn, current)
+    prest = counted_prestaties(conn, list(cfg.regio.gemeenten))
+    sections = [kwartaal_section(conn, cfg, current, prest, flex, months, peildatum)]
+    aanbieders = sorted({pl.aanbieder for pl in cfg.plafonden})
+    ceiling_alloc = select(current).where(current.c.ontvanger.in_(aanbieders)).subquery("plafond_toewijzing")
+    sections.append(plafond_section(conn, cfg, ceiling_alloc, prest, peildatum, prefix="grjr"))
+    waiting = submitted_unassessed(conn, list(cfg.regio.gemeenten))
+    if waiting:
+        sections[0].notes.append(f"{waiting} gedeclareerde Prestatie(s) zonder opgeslagen declaratie-antwoord (325) "
+                                 "tellen nog niet mee.")
     return sections
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-Kind = Literal["text", "count", "hours", "share", "days", "ratio"]
+Kind = Literal["text", "count", "hours", "share", "days", "ratio", "euro", "delta"]  # euro: eurocent, shown in euros
 NIET_BESCHIKBAAR = "niet beschikbaar"
 
 

@@ -29,13 +29,13 @@ def write_report_files(report, folder: Path, stem: str, csv_sep: str = ";") -> d
 
 
 def run_nightly(url: str | None, configs: list[RegionConfig], folder: str | Path, *, peildatum: date | None = None,
-                drempel: int | None = None, csv_sep: str = ";") -> list[Written]:
+                drempel: int | None = None, csv_sep: str = ";", zonder_declaratie_maanden: int = 3) -> list[Written]:
     """Write ``<regio>-<peildatum>.{html,csv,json}`` per region into ``folder`` and (re)write ``index.html``."""
     folder = Path(folder)
     peildatum = peildatum or date.today()
     written = []
     for cfg in configs:
-        report = build_report(url, cfg, peildatum=peildatum)
+        report = build_report(url, cfg, peildatum=peildatum, zonder_declaratie_maanden=zonder_declaratie_maanden)
         if drempel:
             report = suppress(report, drempel)
         written.append(Written(cfg.code, write_report_files(report, folder, f"{cfg.code}-{peildatum.isoformat()}", csv_sep)))

@@ -11,10 +11,14 @@ from sqlalchemy import Connection, Float, String, and_, case, cast, func, inspec
 from sqlalchemy import Table as DbTable
 from sqlalchemy.sql import Subquery
 
+from report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
 from report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
+from report.plafond import plafond_section
 from report.series import Month, months_table
 from report.sqldates import days_inclusive, plus_days, with_months
 from report.state import current_allocations, definitive_stops, first_starts, materialise, rejected_heen
+from report.traject import traject_section
+from report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN, verzilvering_section
 from validators.regional.config import RegionConfig
 
 REGULIER = ("02A03", "45A04")
@@ -90,15 +94,47 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return (a / b) if a is not None and b else None
 
 
-def build_nijmegen(conn: Connection, cfg: RegionConfig, peildatum: date, months: Sequence[Month]) -> list[Section]:
+def build_nijmegen(conn: Connection, cfg: RegionConfig, peildatum: date, months: Sequence[Month],
+                   zonder_declaratie_maanden: int = DEFAULT_ZONDER_DECLARATIE_MAANDEN) -> list[Section]:
     if not months:
         return [Section("nijm-leeg", "Geen maanden in de periode", notes=["De periode ligt na de peildatum."])]
     rejected = materialise(conn, rejected_heen(), "rapport_afgekeurd")
     u = materialise(conn, select(hours_subquery(conn, cfg, months[0].first, months[-1].last, rejected)), "rapport_nijm_uren")
     t = materialise(conn, select(_trajects(u, peildatum, rejected)), "rapport_nijm_trajecten")
     sections = [_hours(conn, cfg, u), _ratio_section(conn, u, months), _trajectduur(conn, t), _start_42(conn, t, peildatum)]
+    sections.extend(_declaration_sections(conn, cfg, peildatum, months, rejected, zonder_declaratie_maanden))
     if not inspect(conn).has_table("regio_acceptatie"):
         sections[0].notes.append("Het acceptatieregister ontbreekt: het Buurtteam-type is overal 'onbekend'.")
+    return sections
+
+
+def scope_allocations(conn: Connection, cfg: RegionConfig, rejected: DbTable | None = None) -> DbTable:
+    """Materialised current allocations of the covenant's products with their Buurtteam-type."""
+    alloc = current_allocations(list(cfg.regio.gemeenten), codes=[p.code for p in cfg.producten], rejected=rejected)
+    table = materialise(conn, select(alloc, buurtteam_expr(conn, alloc).label("buurtteam")), "rapport_nijm_toewijzing")
+    index_allocations(conn, table)
+    return table
+
+
+def _declaration_sections(conn, cfg, peildatum, months, rejected, n_months) -> list[Section]:
+    """Verzilvering, trajectduur/-intensiteit per product and budgetplafonds, from the stored 323s/325s."""
+    gemeenten = list(cfg.regio.gemeenten)
+    prest = counted_prestaties(conn, gemeenten)
+    alloc = scope_allocations(conn, cfg, rejected)
+    sections = [
+        verzilvering_section(conn, cfg, alloc, prest, months, peildatum, prefix="nijm", n_months=n_months, by_team=True),
+        traject_section(conn, alloc, prest, months[0].first, months[-1].last, peildatum, rejected),
+    ]
+    aanbieders = sorted({pl.aanbieder for pl in cfg.plafonden})
+    ceiling_alloc = materialise(conn, select(current_allocations(gemeenten, ontvangers=aanbieders, rejected=rejected)),
+                                "rapport_nijm_plafond_toewijzing")
+    sections.append(plafond_section(conn, cfg, ceiling_alloc, prest, peildatum, prefix="nijm"))
+    if not conn.execute(select(func.count()).select_from(prest)).scalar_one():
+        sections[0].notes.append(f"{NIET_BESCHIKBAAR}: er zijn geen goedgekeurde declaraties (323 met 325) opgeslagen.")
+    open_ = submitted_unassessed(conn, gemeenten)
+    if open_:
+        sections[0].notes.append(f"{open_} gedeclareerde Prestatie(s) zonder opgeslagen declaratie-antwoord (325) "
+                                 "tellen nog niet mee.")
     return sections
 
 

@@ -31,6 +31,11 @@ def fmt(value: Any, kind: str, decimal: str = ",") -> str:
         text = f"{value:.2f}"
     elif kind in ("count", "days"):
         text = str(int(value))
+    elif kind == "euro":  # stored as whole eurocent: exact, no float on the way
+        cents = int(value)
+        text = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    elif kind == "delta":
+        text = f"{int(value):+d}"
     else:
         text = str(value)
     return text.replace(".", decimal)

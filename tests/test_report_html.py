@@ -100,9 +100,12 @@ def test_html_renders_in_headless_chromium(pages, regio, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     tables = re.findall(r"<table id=\"([a-z0-9_]+)\"", dom.stdout)
     expected = {"grjr": {"grjr_actief", "grjr_verloop", "grjr_opdracht_actief", "grjr_opdracht_verloop",
-                         "grjr_aandeel_flex", "grjr_flex_aanbieder", "grjr_flex_regels", "grjr_flex_lijst"},
+                         "grjr_aandeel_flex", "grjr_flex_aanbieder", "grjr_flex_regels", "grjr_flex_lijst",
+                         "grjr_kwartaal", "grjr_plafond_uren", "grjr_plafond_bedrag"},
                 "nijmegen": {"nijm_uren_product", "nijm_uren_aanbieder", "nijm_ratio", "nijm_ratio_maand",
-                             "nijm_trajectduur", "nijm_start42"}}[regio]
+                             "nijm_trajectduur", "nijm_start42", "nijm_verzilvering_product", "nijm_verzilvering_aanbieder",
+                             "nijm_verzilvering_buurtteam", "nijm_verzilvering_maand", "nijm_zonder_declaratie",
+                             "nijm_trajectduur_product", "nijm_intensiteit", "nijm_plafond_uren", "nijm_plafond_bedrag"}}[regio]
     assert set(tables) == expected
     assert len(re.findall(r"<svg\b", dom.stdout)) >= 2
     png = tmp_path / f"{regio}.png"

@@ -140,6 +140,33 @@ class Buurtteam(_Strict):
         return self
 
 
+class Plafond(_Strict):
+    """A budgetplafond: a yearly ceiling for one aanbieder (optionally one product), in euros or hours."""
+
+    aanbieder: str
+    product: str | None = None
+    bedrag_per_jaar: int | None = Field(default=None, gt=0)  # whole euros per calendar year
+    uren_per_jaar: int | None = Field(default=None, gt=0)
+
+    @field_validator("aanbieder")
+    @classmethod
+    def _check_agb(cls, value: str) -> str:
+        return _agb(value)
+
+    @field_validator("product")
+    @classmethod
+    def _check_product(cls, value: str | None) -> str | None:
+        if value is not None and not _PRODUCT.match(value):
+            raise ValueError(f"productcode '{value}' heeft 1 tot 5 letters of cijfers")
+        return value
+
+    @model_validator(mode="after")
+    def _one_measure(self) -> Plafond:
+        if (self.bedrag_per_jaar is None) == (self.uren_per_jaar is None):
+            raise ValueError("geef precies één van 'bedrag_per_jaar' (euro) of 'uren_per_jaar'")
+        return self
+
+
 class Regio(_Strict):
     code: Literal["grjr", "nijmegen"]
     naam: str
@@ -160,6 +187,7 @@ class RegionConfig(_Strict):
     opdrachten: tuple[Opdracht, ...] = Field(default=(), alias="opdracht")
     producten: tuple[Product, ...] = Field(default=(), alias="product")
     buurtteams: tuple[Buurtteam, ...] = Field(default=(), alias="buurtteam")
+    plafonden: tuple[Plafond, ...] = Field(default=(), alias="plafond")  # read by report.plafond
     lijsten: dict[str, Any] | None = None  # level-4 list files; read by validators.level4.config
     source: str = Field(default="", exclude=True)
 
@@ -222,6 +250,14 @@ def _cross_checks(cfg: RegionConfig) -> list[tuple[tuple[Any, ...], str]]:
         for i, code in enumerate(codes):
             if code in codes[:i]:
                 problems.append(((field, i, "code"), f"code '{code}' komt dubbel voor"))
+    ceilings: dict[tuple[str, str | None], int] = {}
+    for i, pl in enumerate(cfg.plafonden):
+        if cfg.aanbieder(pl.aanbieder) is None:
+            problems.append((("plafond", i, "aanbieder"), f"aanbieder {pl.aanbieder} staat niet in het register ([[aanbieder]])"))
+        if (pl.aanbieder, pl.product) in ceilings:
+            problems.append((("plafond", i), f"er staat al een plafond voor aanbieder {pl.aanbieder}"
+                             + (f" en product {pl.product}" if pl.product else "") + f" (plafond[{ceilings[(pl.aanbieder, pl.product)]}])"))
+        ceilings.setdefault((pl.aanbieder, pl.product), i)
     if cfg.regio.code == "grjr" and not cfg.opdrachten:
         problems.append((("opdracht",), "de GRJR-configuratie heeft minstens één [[opdracht]] nodig"))
     if cfg.regio.code == "nijmegen":

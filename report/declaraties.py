@@ -1,0 +1,129 @@
+"""Delivered care from stored 323s (domain guide 3.10): which Prestaties count, in hours and eurocent.
+
+A Prestatie counts when a stored 325 approved it: the 325's DeclaratieAntwoord row approves the
+declaration (8001, or 0200 with only the rejected Prestaties listed) and no Prestatie row of that
+same 325 rejects its ReferentieNummer. An approved credit (DebetCredit C) counts negatively, and
+only when its VorigReferentieNummer names a counted debet of the same aanbieder: debet minus the
+credits that reverse it. Prestaties without a stored 325 are "ingediend, nog niet beoordeeld" and
+do not count. Everything is SQL; the derived rows are materialised once per report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Float, Index, and_, case, cast, exists, false, literal, select
+from sqlalchemy import Table as DbTable
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement, Subquery
+
+from report.series import Month, months_table
+from report.sqldates import days_inclusive
+from report.state import materialise
+from store.models import DeclaratieAntwoord, Prestatie
+
+P = Prestatie.__table__
+DA = DeclaratieAntwoord.__table__
+
+# Hours per unit of Eenheid (WJ756): 01 minuut, 04 uur, 16 dagdeel (4 uur). Etmaal (14), stuks (82,
+# 84) and euro (83) are no hours: such Prestaties count in amounts only.
+HOURS_PER_UNIT = {"01": 1 / 60, "04": 1.0, "16": 4.0}
+
+
+def unit_hours(eenheid: ColumnElement) -> ColumnElement:
+    """Hours per unit as a float; NULL for a unit that is not time."""
+    return case(*[(eenheid == code, literal(h, Float)) for code, h in HOURS_PER_UNIT.items()])
+
+
+def _approved():
+    """The condition 'this prestatie row (P) was approved by a stored 325'."""
+    ans = aliased(DA, name="antwoord")
+    rej = aliased(DA, name="afgewezen")
+    rejected_here = exists(select(literal(1)).where(
+        rej.c.bericht_id == ans.c.bericht_id, rej.c.klasse == "Prestatie",
+        rej.c.referentie_nummer == P.c.referentie_nummer, rej.c.goedgekeurd == false(),
+    ))
+    return exists(select(literal(1)).where(
+        ans.c.standaard == P.c.standaard, ans.c.ontvanger == P.c.afzender, ans.c.afzender == P.c.ontvanger,
+        ans.c.declaratie_identificatie == P.c.identificatie, ans.c.klasse == "DeclaratieAntwoord",
+        ans.c.goedgekeurd.is_(True), ~rejected_here,
+    ))
+
+
+def counted_prestaties(conn: Connection, gemeenten: Sequence[str]) -> DbTable:
+    """Materialised counted Prestaties of these gemeenten: one row each with ``teken`` (+1/-1),
+    ``uren`` (signed, NULL for a non-time unit) and ``bedrag`` (signed eurocent)."""
+    approved = materialise(conn, select(
+        P.c.id, P.c.standaard, P.c.afzender, P.c.ontvanger, P.c.client, P.c.referentie_nummer,
+        P.c.vorig_referentie_nummer, P.c.toewijzing_nummer, P.c.code, P.c.begindatum, P.c.einddatum,
+        P.c.volume, P.c.eenheid, P.c.bedrag, P.c.debet_credit,
+    ).where(P.c.ontvanger.in_(list(gemeenten)), _approved()), "rapport_prestatie_goed")
+    Index("ix_rapport_prestatie_goed_ref", approved.c.referentie_nummer, approved.c.afzender).create(conn)
+    a = approved.c
+    debet = aliased(approved, name="debet")
+    reverses = exists(select(literal(1)).where(
+        debet.c.referentie_nummer == a.vorig_referentie_nummer, debet.c.afzender == a.afzender,
+        debet.c.standaard == a.standaard, debet.c.debet_credit == "D",
+    ))
+    sign = case((a.debet_credit == "C", -1), else_=1)
+    counted = materialise(conn, select(
+        a.standaard, a.afzender, a.ontvanger, a.client, a.toewijzing_nummer, a.code, a.begindatum, a.einddatum,
+        a.eenheid, sign.label("teken"),
+        (cast(a.volume, Float) * unit_hours(a.eenheid) * sign).label("uren"),
+        (a.bedrag * sign).label("bedrag"),
+    ).where((a.debet_credit == "D") | reverses), "rapport_prestatie")
+    Index("ix_rapport_prestatie_toew", counted.c.toewijzing_nummer, counted.c.ontvanger, counted.c.standaard).create(conn)
+    return counted
+
+
+def submitted_unassessed(conn: Connection, gemeenten: Sequence[str]) -> int:
+    """Prestaties of these gemeenten that no stored 325 answers yet (approved or not)."""
+    from sqlalchemy import func
+
+    ans = aliased(DA, name="antwoord")
+    answered = exists(select(literal(1)).where(
+        ans.c.standaard == P.c.standaard, ans.c.ontvanger == P.c.afzender, ans.c.afzender == P.c.ontvanger,
+        ans.c.declaratie_identificatie == P.c.identificatie, ans.c.klasse.in_(("Header", "DeclaratieAntwoord")),
+    ))
+    return int(conn.execute(select(func.count()).select_from(P).where(P.c.ontvanger.in_(list(gemeenten)), ~answered)).scalar_one())
+
+
+def on_allocation(prest: DbTable, alloc: DbTable | Subquery):
+    """Join condition: a Prestatie belongs to the current allocation with its ToewijzingNummer of its
+    gemeente (Ontvanger of the 323 = Afzender of the 301) in the same standaard."""
+    return and_(prest.c.toewijzing_nummer == alloc.c.toewijzing_nummer, prest.c.ontvanger == alloc.c.afzender,
+                prest.c.standaard == alloc.c.standaard)
+
+
+def index_allocations(conn: Connection, alloc: DbTable) -> None:
+    Index(f"ix_{alloc.name}_toew", alloc.c.toewijzing_nummer, alloc.c.afzender, alloc.c.standaard).create(conn)
+
+
+def allocated_per_month(alloc: DbTable | Subquery, months: Sequence[Month]) -> Subquery:
+    """Allocated hours of every allocation in every calendar month it overlaps (domain guide 3.8).
+
+    Frequentie 1: rate x days; 2: rate x days / 7; 4: rate x days / days in the month; 6: rate x
+    days / days of the whole validity (NULL without Einddatum). ``rate`` = Volume x hours per unit;
+    NULL (not evaluable) with Budget or a unit that is not time. Columns: the allocation's
+    ``toewijzing_nummer``, ``afzender``, ``standaard``, ``ontvanger``, ``code``, ``maand``, ``uren``.
+    """
+    m = months_table(months)
+    a = alloc.c
+    lo = case((a.ingangsdatum > m.c.eerste, a.ingangsdatum), else_=m.c.eerste)
+    hi = case((a.eind < m.c.laatste, a.eind), else_=m.c.laatste)
+    days = cast(days_inclusive(lo, hi), Float)
+    rate = cast(a.volume, Float) * unit_hours(a.eenheid)
+    month_days = cast(days_inclusive(m.c.eerste, m.c.laatste), Float)
+    hours = case(
+        (a.frequentie == "1", rate * days),
+        (a.frequentie == "2", rate * days / literal(7.0, Float)),
+        (a.frequentie == "4", rate * days / month_days),
+        (and_(a.frequentie == "6", a.einddatum.is_not(None)),
+         rate * days / cast(days_inclusive(a.ingangsdatum, a.einddatum), Float)),
+    )
+    cols = [c for c in alloc.c if c.name not in ("uren",)]
+    return (
+        select(*cols, m.c.maand, hours.label("uren_maand"))
+        .select_from(alloc.join(m, and_(a.ingangsdatum <= m.c.laatste, a.eind >= m.c.eerste)))
+        .subquery("toegewezen_maand")
+    )
