@@ -42,7 +42,7 @@ def _approved():
     rejected_here = exists(select(literal(1)).where(
         rej.c.bericht_id == ans.c.bericht_id, rej.c.klasse == "Prestatie",
         rej.c.referentie_nummer == P.c.referentie_nummer, rej.c.goedgekeurd == false(),
-    ))
+    ).correlate_except(rej))  # two levels down: without this SQLAlchemy would add prestatie to its FROM
     return exists(select(literal(1)).where(
         ans.c.standaard == P.c.standaard, ans.c.ontvanger == P.c.afzender, ans.c.afzender == P.c.ontvanger,
         ans.c.declaratie_identificatie == P.c.identificatie, ans.c.klasse == "DeclaratieAntwoord",

@@ -69,7 +69,7 @@ class _Writer:
 
     def write_raw(self, region: str, nummer: str, dag: date, data: bytes) -> None:
         self.counter += 1
-        standaard = "iwmo" if b"iWmo" in data[:2000] else "ijw"
+        standaard = "iwmo" if b"/iwmo/" in data[:2000] else "ijw"  # the namespace names the standaard
         path = self.folder / "berichten" / region / f"{dag.isoformat()}_{self.counter:05d}_{standaard}{nummer}.xml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

@@ -7,6 +7,8 @@ month. Deliberate variety, so the steering figures have something to show:
 - most trajectories deliver 45-90 % of the allocated hours (the convenant's 50-65 % band lies in
   between), a few deliver almost nothing and are never declared (no declaration after N months);
 - some aanbieders declare a month late (the Prestatie sits in a later 323 of its own period);
+- about one 323 in twenty has its first Prestatie rejected by the 325 (tariff not the contracted
+  one, 0611, a level-4 finding the gemeente adds); such a Prestatie is never credited;
 - some Prestaties are credited later: a separate 323 copies the debet with a new ReferentieNummer,
   the debet's as VorigReferentieNummer and DebetCredit C.
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from berichten.findings import Finding
 from berichten.generate import generate
 
 # Eurocent per hour per product code; anything else 6000.
@@ -31,6 +34,8 @@ TARIEVEN = {"45A04": 6850, "45A05": 7400, "41A01": 9100, "43A01": 11200, "45F01"
             "43C02": 12500, "02A03": 5600, "02A05": 6300}
 LATE_AANBIEDERS = ("87651111", "33334444")  # declare about half of their months one month late
 ANSWER_DAYS = 4  # the gemeente answers a 323 this many days after its Dagtekening
+REJECT_SHARE = 0.05  # 323s whose first Prestatie the gemeente rejects (tariff not the contracted one, 0611)
+FIRST_PRESTATIE = "/Bericht/Declaratie/Clienten/Client[1]/Prestaties/Prestatie[1]"
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,9 @@ def write_declarations(
     volgnummer = 0
     credits: list[tuple[tuple, _Line, date]] = []
 
-    def emit(region: str, data: dict[str, Any], dag: date) -> None:
+    rejecting = random.Random(seed + 1)  # its own stream: the rest of the declarations stay as they were
+
+    def emit(region: str, data: dict[str, Any], dag: date, reject_first: bool = False) -> None:
         raw = generate(data)
         result = validator.validate_bytes(raw)
         errors = [f for f in result.findings if f.severity == "error"]
@@ -175,7 +182,9 @@ def write_declarations(
         write(region, "323", dag, raw)
         counts["323"] += 1
         antwoord_dag = min(dag + timedelta(days=ANSWER_DAYS), peildatum)
-        retour = retour_voor(result, dagtekening_retour=antwoord_dag,
+        extra = [Finding("TR418", 4, "error", "Het ProductTarief is niet het tarief uit het contract.", "0611",
+                         f"{FIRST_PRESTATIE}/ProductTarief")] if reject_first else None
+        retour = retour_voor(result, extra_findings=extra, dagtekening_retour=antwoord_dag,
                              identificatie_retour=f"DA{data['header']['bericht_identificatie']['identificatie'][2:]}")
         if retour is not None:
             write(region, "325", antwoord_dag, retour)
@@ -185,9 +194,10 @@ def write_declarations(
         region, _, _, aanbieder, declared, period = key
         volgnummer += 1
         dag = min(_month_end(declared) + timedelta(days=rnd.randrange(2, 9)), peildatum)
-        emit(region, _declaratie(lines, f"D{volgnummer:06d}", period, dag, f"DC{volgnummer:07d}"), dag)
-        for line in lines:
-            if rnd.random() < 0.04:  # corrected later: credited in full
+        reject = rejecting.random() < REJECT_SHARE
+        emit(region, _declaratie(lines, f"D{volgnummer:06d}", period, dag, f"DC{volgnummer:07d}"), dag, reject)
+        for i, line in enumerate(lines):
+            if rnd.random() < 0.04 and not (reject and i == 0):  # corrected later: credited in full (never a rejected one)
                 credits.append((key, line, min(dag + timedelta(days=rnd.randrange(10, 40)), peildatum)))
     for key, line, dag in sorted(credits, key=lambda c: (c[2], c[1].referentie)):
         region, _, _, _, _, period = key
