@@ -80,7 +80,9 @@ class Guard:
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                # Server-Timing: the time spent in the server up to the answer (bench/serve.py reads it).
+                timing = (b"server-timing", b"app;dur=%.3f" % ((time.perf_counter() - started) * 1000))
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS + [timing]
             await send(message)
 
         try:
