@@ -130,12 +130,12 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
             _finding(XML_TE_GROOT, f"Bericht is {len(data)} bytes, meer dan de grens van {policy.max_bytes} bytes.")
         )
         return doc
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy the whole file
         doc.findings.append(_finding(XML_LEEG_OF_BINAIR, "Het bestand is leeg."))
         return doc
     if data.startswith(_UTF16_BOMS):
         doc.findings.append(_finding(XML_GEEN_UTF8, "Het bestand is UTF-16 gecodeerd; een bericht moet UTF-8 zijn."))
-    elif b"\x00" in data[:4096]:
+    elif data.find(b"\x00", 0, 4096) >= 0:
         doc.findings.append(_finding(XML_LEEG_OF_BINAIR, "Het bestand bevat binaire gegevens (NUL-bytes); geen XML."))
         return doc
     if data.startswith(UTF8_BOM):
@@ -144,7 +144,7 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
         )
 
     try:
-        tree = etree.fromstring(data, _parsers.parser).getroottree()
+        root = etree.fromstring(data, _parsers.parser)
     except etree.XMLSyntaxError as exc:
         line = f" (regel {exc.lineno}, kolom {exc.offset})" if exc.lineno else ""
         reason = _LXML_POSITION.sub("", exc.msg or "onbekende fout")
@@ -153,8 +153,8 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
         doc.findings.append(_finding(XML_NIET_WELGEVORMD, f"Het bestand is geen welgevormde XML{line}: {reason}"))
         return doc
 
-    doc.root = tree.getroot()
-    docinfo = tree.docinfo
+    doc.root = root
+    docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         doc.findings.append(_finding(XML_DOCTYPE, _DOCTYPE_MELDING))
         # Entities can only be declared in a DTD, so only then can references be left in the tree.
@@ -164,12 +164,12 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
         doc.findings.append(
             _finding(XML_GEEN_UTF8, f"Het bericht is gecodeerd als {docinfo.encoding}; de standaard vraagt UTF-8.")
         )
-    if data.count(b"\n") != data.count(b"\r\n"):
+    if _has_bare_lf(data):
         doc.findings += _policy_finding(
             policy.line_endings, XML_REGELEINDEN, "Regels eindigen niet (allemaal) op CR/LF, zoals de standaard vraagt."
         )
 
-    doc.namespace = match_namespace(etree.QName(doc.root).namespace)
+    doc.namespace = _namespace_match(root.tag)
     if doc.namespace is None:
         ns = etree.QName(doc.root).namespace
         what = f"namespace {ns}" if ns else "geen namespace"
@@ -190,6 +190,35 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
             )
         )
     return doc
+
+
+def _has_bare_lf(data: bytes) -> bool:
+    """A line ends in LF without CR. The first line usually decides, without counting the file."""
+    first = data.find(b"\n")
+    if first < 0:
+        return False
+    if first == 0 or data[first - 1] != 0x0D:
+        return True
+    return data.count(b"\n") != data.count(b"\r\n")
+
+
+_MATCHES: dict[str, NamespaceMatch | None] = {}
+
+
+def _namespace_match(tag: object) -> NamespaceMatch | None:
+    """``match_namespace`` of the root's namespace, remembered per namespace (the match is immutable).
+
+    Every message of a folder has one of a few namespaces; recognising it once saves a regex and
+    a new MessageType per message.
+    """
+    if not isinstance(tag, str) or not tag.startswith("{"):
+        return None
+    namespace = tag[1:tag.index("}")]
+    if namespace not in _MATCHES:
+        if len(_MATCHES) > 256:  # foreign namespaces must not grow the cache without bound
+            _MATCHES.clear()
+        _MATCHES[namespace] = match_namespace(namespace)
+    return _MATCHES[namespace]
 
 
 def _has_entity_references(root: etree._Element) -> bool:

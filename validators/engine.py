@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 from lxml import etree
 
@@ -20,6 +20,27 @@ from berichten.release import MessageType, get_release
 from berichten.xpath import ElementPaths
 
 ALLE_STANDAARDEN = frozenset({"ijw", "iwmo"})
+
+_T = TypeVar("_T")
+
+
+class once(Generic[_T]):
+    """``functools.cached_property`` without its lock: a context lives in one thread, and the
+    lock costs more than most rules on an ordinary message."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 class RuleContext:
@@ -41,21 +62,26 @@ class RuleContext:
         """Clark name of an element declared in the basisschema (Datum, Code, ...)."""
         return f"{{{self.bns}}}{name}"
 
-    @cached_property
+    @once
     def path(self) -> ElementPaths:
         """``ctx.path(element)``: the XSLT-style location, with sibling positions cached per message."""
         return ElementPaths()
 
-    @cached_property
+    @once
     def header(self) -> etree._Element:
         return next(self.root.iterchildren(self.m("Header")))
 
-    @cached_property
+    @once
+    def client(self) -> etree._Element | None:
+        """The first Client of the message (None in messages without one, such as a 323)."""
+        return next(self.root.iterchildren(self.m("Client")), None)
+
+    @once
     def dagtekening_element(self) -> etree._Element | None:
         ident = next(self.header.iterchildren(self.m("BerichtIdentificatie")), None)
         return None if ident is None else next(ident.iterchildren(self.b("Dagtekening")), None)
 
-    @cached_property
+    @once
     def dagtekening(self) -> date | None:
         el = self.dagtekening_element
         return parse_date(el.text) if el is not None else None

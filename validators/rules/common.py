@@ -44,20 +44,23 @@ def check_cs002(ctx: RuleContext) -> Iterator[Hit]:
             yield hit(bsn)
 
 
+_ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
 def elfproef(bsn: str) -> bool:
     """The 11-proef for a BSN: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11."""
     if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()):
         return False
-    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1)))
-    return total % 11 == 0
+    return sum(map(int.__mul__, map(int, bsn), _ELFPROEF_WEIGHTS)) % 11 == 0
 
 
 def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element | None]]:
     """(Geboortedatum, Datum, DatumGebruik) for every birth date in the message."""
+    gebruik_tag = ctx.b("DatumGebruik")
     for datum in ctx.root.iter(ctx.b("Datum")):
         parent = datum.getparent()
         if parent is not None and parent.tag.endswith("}Geboortedatum"):
-            yield parent, datum, parent.find(ctx.b("DatumGebruik"))
+            yield parent, datum, next(parent.iterchildren(gebruik_tag), None)
 
 
 def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
@@ -118,11 +121,18 @@ def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, E
     """
 
     def make() -> list[tuple[Element | None, Element | None, Element]]:
-        found: dict[Element, None] = {}
-        for el in ctx.root.iter(ctx.b("Postcode"), ctx.b("LandCode")):
-            found.setdefault(el.getparent(), None)
-        postcode, landcode = ctx.b("Postcode"), ctx.b("LandCode")
-        return [(parent.find(postcode), parent.find(landcode), parent) for parent in found]
+        # One pass: the first Postcode and the first LandCode child of each parent, in the order the
+        # parents are first met (the same as a find() of both on each parent, without the finds).
+        postcode = ctx.b("Postcode")
+        found: dict[Element, list[Element | None]] = {}
+        for el in ctx.root.iter(postcode, ctx.b("LandCode")):
+            pair = found.get(el.getparent())
+            if pair is None:
+                pair = found[el.getparent()] = [None, None]
+            slot = 0 if el.tag == postcode else 1
+            if pair[slot] is None:
+                pair[slot] = el
+        return [(pc, lc, parent) for parent, (pc, lc) in found.items()]
 
     return cached(ctx, "common.addresses", make)
 
@@ -138,9 +148,12 @@ def check_cd005(ctx: RuleContext) -> Iterator[Hit]:
 
 def check_cd025(ctx: RuleContext) -> Iterator[Hit]:
     """An address in NL has a Huisnummer."""
+    huis_tag, nummer_tag = ctx.b("Huis"), ctx.b("Huisnummer")
     for _, landcode, adres in _addresses(ctx):
-        if value(landcode) == "NL" and not filled(adres.find(f"{ctx.b('Huis')}/{ctx.b('Huisnummer')}")):
-            yield hit(landcode)
+        if value(landcode) == "NL":
+            huis = next(adres.iterchildren(huis_tag), None)
+            if not filled(None if huis is None else next(huis.iterchildren(nummer_tag), None)):
+                yield hit(landcode)
 
 
 def check_cs089(ctx: RuleContext) -> Iterator[Hit]:
@@ -179,8 +192,9 @@ def check_cs050(ctx: RuleContext) -> Iterator[Hit]:
     """With a Partnernaam NaamGebruik is 1-4; without one 1 or 6 (iJw) or only 1 (iWmo)."""
     without = _WITHOUT_PARTNERNAAM[ctx.message.standaard]
     melding = _CS050_MELDING[ctx.message.standaard]
+    partnernaam_tag = ctx.b("Partnernaam")
     for gebruik in ctx.root.iter(ctx.b("NaamGebruik")):
-        partnernaam = gebruik.getparent().find(ctx.b("Partnernaam"))
+        partnernaam = next(gebruik.getparent().iterchildren(partnernaam_tag), None)
         allowed = _WITH_PARTNERNAAM if partnernaam is not None else without
         if value(gebruik) not in allowed:
             yield hit(partnernaam, gebruik, melding=melding)

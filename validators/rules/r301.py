@@ -36,7 +36,9 @@ CONTACT = "/Bericht/Client/Contactgegevens/Contact"
 IWMO_HULPMIDDEL_CATEGORIES = frozenset({"11", "12", "13", "14"})  # iWmo categories that may overlap (TR302)
 
 
-@dataclass(frozen=True, slots=True)
+# Records are filled once per message and only read afterwards; not frozen, because a frozen
+# dataclass pays an object.__setattr__ per field on every product of every message.
+@dataclass(slots=True, eq=False)
 class Product:
     """The parts of one ToegewezenProduct the rules look at, found once per message."""
 
@@ -55,45 +57,81 @@ class Product:
     budget: Element | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Tags:
+    """The Clark names products() and contacts() look for, made once per namespace pair."""
+
+    client: str
+    producten: str
+    product_el: str
+    nummer: str
+    product: str
+    toewijzingsdatum: str
+    ingang: str
+    einde: str
+    reden: str
+    omvang: str
+    budget: str
+    categorie: str
+    code: str
+    eenheid: str
+    frequentie: str
+    contact: str
+    soort: str
+    adres: str
+    telefoon: str
+    periode: str
+    huis: str
+    postcode: str
+    begin: str
+    periode_einde: str
+
+
+_TAGS: dict[tuple[str, str], _Tags] = {}
+
+
+def _tags(ctx: RuleContext) -> _Tags:
+    tags = _TAGS.get((ctx.mns, ctx.bns))
+    if tags is None:
+        m, b = ctx.m, ctx.b
+        tags = _TAGS[(ctx.mns, ctx.bns)] = _Tags(
+            client=m("Client"), producten=m("ToegewezenProducten"), product_el=m("ToegewezenProduct"),
+            nummer=m("ToewijzingNummer"), product=m("Product"), toewijzingsdatum=m("Toewijzingsdatum"),
+            ingang=m("Ingangsdatum"), einde=m("Einddatum"), reden=m("RedenWijziging"), omvang=m("Omvang"),
+            budget=m("Budget"), categorie=b("Categorie"), code=b("Code"), eenheid=b("Eenheid"),
+            frequentie=b("Frequentie"), contact=m("Contact"), soort=m("Soort"), adres=m("Adres"),
+            telefoon=m("Telefoon"), periode=m("Periode"), huis=b("Huis"), postcode=b("Postcode"),
+            begin=b("Begindatum"), periode_einde=b("Einddatum"),
+        )
+    return tags
+
+
 def products(ctx: RuleContext) -> list[Product]:
     def make() -> list[Product]:
-        m, b = ctx.m, ctx.b
-        t_nummer, t_product, t_ingang, t_einde = m("ToewijzingNummer"), m("Product"), m("Ingangsdatum"), m("Einddatum")
-        t_reden, t_omvang, t_budget = m("RedenWijziging"), m("Omvang"), m("Budget")
-        t_toewijzingsdatum = m("Toewijzingsdatum")
-        t_cat, t_code, t_eenheid, t_freq = b("Categorie"), b("Code"), b("Eenheid"), b("Frequentie")
-        out = []
-        path = f"{m('Client')}/{m('ToegewezenProducten')}/{m('ToegewezenProduct')}"
-        for tp in ctx.root.iterfind(path):
+        t = _tags(ctx)
+        out: list[Product] = []
+        client = ctx.client
+        wrapper = None if client is None else next(client.iterchildren(t.producten), None)
+        if wrapper is None:
+            return out
+        for tp in wrapper.iterchildren(t.product_el):
             # One pass over the children instead of a find() per element: this runs for every product.
-            kids: dict[str, Element] = {}
-            for c in tp:
-                kids.setdefault(c.tag, c)
-            product = kids.get(t_product)
-            pkids: dict[str, Element] = {} if product is None else {c.tag: c for c in product}
-            omvang = kids.get(t_omvang)
-            okids: dict[str, Element] = {} if omvang is None else {c.tag: c for c in omvang}
+            kids = _first_children(tp)
+            get = kids.get
+            product, omvang = get(t.product), get(t.omvang)
+            pkids = _first_children(product)
+            okids = _first_children(omvang)
             out.append(Product(
-                el=tp,
-                nummer=kids.get(t_nummer),
-                product=product,
-                categorie=pkids.get(t_cat),
-                code=pkids.get(t_code),
-                toewijzingsdatum=kids.get(t_toewijzingsdatum),
-                ingang=kids.get(t_ingang),
-                einde=kids.get(t_einde),
-                reden=kids.get(t_reden),
-                omvang=omvang,
-                eenheid=okids.get(t_eenheid),
-                frequentie=okids.get(t_freq),
-                budget=kids.get(t_budget),
+                tp, get(t.nummer), product, pkids.get(t.categorie), pkids.get(t.code), get(t.toewijzingsdatum),
+                get(t.ingang), get(t.einde), get(t.reden), omvang, okids.get(t.eenheid), okids.get(t.frequentie),
+                get(t.budget),
             ))
         return out
 
     return cached(ctx, "301.products", make)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Contact:
     """The parts of one Contact the rules look at, found once per message."""
 
@@ -112,31 +150,34 @@ def contacts(ctx: RuleContext) -> list[Contact]:
     """Every Contact: those of the Relaties first (document order), then Contactgegevens."""
 
     def make() -> list[Contact]:
-        m, b = ctx.m, ctx.b
-        t_soort, t_adres, t_tel, t_periode = m("Soort"), m("Adres"), m("Telefoon"), m("Periode")
-        t_huis, t_postcode, t_begin, t_einde = b("Huis"), b("Postcode"), b("Begindatum"), b("Einddatum")
+        t = _tags(ctx)
         out = []
-        for el in ctx.root.find(m("Client")).iter(m("Contact")):
+        for el in ctx.client.iter(t.contact):
             kids = _first_children(el)
-            adres, periode = kids.get(t_adres), kids.get(t_periode)
+            adres, periode = kids.get(t.adres), kids.get(t.periode)
             akids = _first_children(adres)
             pkids = _first_children(periode)
             out.append(Contact(
-                el=el, soort=kids.get(t_soort), adres=adres, huis=akids.get(t_huis),
-                postcode=akids.get(t_postcode), telefoon=kids.get(t_tel), periode=periode,
-                begin=pkids.get(t_begin), einde=pkids.get(t_einde),
+                el, kids.get(t.soort), adres, akids.get(t.huis), akids.get(t.postcode), kids.get(t.telefoon),
+                periode, pkids.get(t.begin), pkids.get(t.periode_einde),
             ))
         return out
 
     return cached(ctx, "301.contacts", make)
 
 
+_NONE: dict[str, Element] = {}
+
+
 def _first_children(parent: Element | None) -> dict[str, Element]:
     """The first child per tag in one pass; cheaper than a find() per name."""
+    if parent is None:
+        return _NONE  # read only
     kids: dict[str, Element] = {}
-    if parent is not None:
-        for c in parent:
-            kids.setdefault(c.tag, c)
+    for c in parent:
+        tag = c.tag
+        if tag not in kids:
+            kids[tag] = c
     return kids
 
 
@@ -203,11 +244,12 @@ def tr006(ctx: RuleContext) -> Iterator[Hit]:
     "(04) is niet genoeg.",
 )
 def tr061(ctx: RuleContext) -> Iterator[Hit]:
-    cg = ctx.root.find(f"{ctx.m('Client')}/{ctx.m('Contactgegevens')}")
+    cg = next(ctx.client.iterchildren(ctx.m("Contactgegevens")), None)
     if cg is None:
         return
-    items = cg.findall(ctx.m("Contact"))
-    if not any(value(c.find(ctx.m("Soort"))) in ("01", "02", "03") for c in items):
+    items = list(cg.iterchildren(ctx.m("Contact")))
+    soort = ctx.m("Soort")
+    if not any(value(next(c.iterchildren(soort), None)) in ("01", "02", "03") for c in items):
         yield hit(*items)
 
 
@@ -246,7 +288,8 @@ def cs003(ctx: RuleContext) -> Iterator[Hit]:
     "de 301; berichten controleert hem daarom in beide standaarden (docs/afwijkingen.md).",
 )
 def cs318(ctx: RuleContext) -> Iterator[Hit]:
-    el = ctx.root.find(f"{ctx.m('Client')}/{ctx.m('Naam')}/{ctx.b('NaamGebruik')}")
+    naam = next(ctx.client.iterchildren(ctx.m("Naam")), None)
+    el = None if naam is None else next(naam.iterchildren(ctx.b("NaamGebruik")), None)
     if value(el) == "6":
         yield hit(el)
 
@@ -262,11 +305,23 @@ def cs318(ctx: RuleContext) -> Iterator[Hit]:
 )
 def tr134(ctx: RuleContext) -> Iterator[Hit]:
     m, b = ctx.m, ctx.b
-    client = ctx.root.find(m("Client"))
-    dates: list[Element] = client.findall(f"{m('Geboortedatum')}/{b('Datum')}")
-    dates += client.findall(f"{m('Relaties')}/{m('Relatie')}/{m('Geboortedatum')}/{b('Datum')}")
+    geboortedatum, datum = m("Geboortedatum"), b("Datum")
+    client = ctx.client
+    dates: list[Element] = _grandchildren(client, geboortedatum, datum)
+    for relatie in relaties(ctx):
+        dates += _grandchildren(relatie, geboortedatum, datum)
     dates += [p.toewijzingsdatum for p in products(ctx)]
     return tr134_hits(ctx, dates)
+
+
+def _grandchildren(parent: Element, child: str, grandchild: str) -> list[Element]:
+    """``parent.findall("child/grandchild")`` without the path machinery."""
+    return [g for c in parent.iterchildren(child) for g in c.iterchildren(grandchild)]
+
+
+def relaties(ctx: RuleContext) -> list[Element]:
+    """Client/Relaties/Relatie, in document order (usually none)."""
+    return cached(ctx, "301.relaties", lambda: _grandchildren(ctx.client, ctx.m("Relaties"), ctx.m("Relatie")))
 
 
 # --- ToegewezenProduct: Omvang, Budget, Einddatum ---------------------------------------------------
@@ -392,15 +447,19 @@ def cs336(ctx: RuleContext) -> Iterator[Hit]:
 )
 def tr101(ctx: RuleContext) -> Iterator[Hit]:
     m = ctx.m
-    client = ctx.root.find(m("Client"))
-    relaties = client.findall(f"{m('Relaties')}/{m('Relatie')}")
-    for group in duplicate_groups((r.findtext(m("Nummer")), r) for r in relaties):
-        yield hit(group[0])
-    cg = client.findall(f"{m('Contactgegevens')}/{m('Contact')}")
-    for group in duplicate_groups((c.findtext(m("Soort")), c) for c in cg):
-        yield hit(group[0])
-    for group in duplicate_groups((as_int(p.nummer), p.el) for p in products(ctx)):
-        yield hit(group[0])
+    # A duplicate needs two of a kind: the usual message with one of each skips the grouping.
+    items = relaties(ctx)
+    if len(items) > 1:
+        for group in duplicate_groups((r.findtext(m("Nummer")), r) for r in items):
+            yield hit(group[0])
+    items = _grandchildren(ctx.client, m("Contactgegevens"), m("Contact"))
+    if len(items) > 1:
+        for group in duplicate_groups((c.findtext(m("Soort")), c) for c in items):
+            yield hit(group[0])
+    items = products(ctx)
+    if len(items) > 1:
+        for group in duplicate_groups((as_int(p.nummer), p.el) for p in items):
+            yield hit(group[0])
 
 
 def _ignored_for_overlap(p: Product) -> bool:
@@ -476,5 +535,7 @@ def tr302_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
 )
 def tr302(ctx: RuleContext) -> Iterator[Hit]:
     items = products(ctx)
+    if len(items) < 2:
+        return  # an overlap needs two products
     for earlier, later in tr302_pairs(ctx):
         yield hit(items[earlier].el, items[later].el)
