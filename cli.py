@@ -29,6 +29,7 @@ import click
 from berichten.findings import Finding
 from berichten.lazygroup import LazyCommands, LazyGroup
 from berichten.xmlinput import DEFAULT_MAX_BYTES, InputPolicy
+from validators.jobs import jobs_option
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -188,8 +189,9 @@ def main() -> None:
 @input_options
 @db_option
 @lists_option
+@jobs_option
 def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str,
-             db_url: str | None, lijsten: str | None) -> None:
+             db_url: str | None, lijsten: str | None, jobs: int) -> None:
     """Controleer berichten op niveau 1 (bestand en XSD), 2 (regels binnen het bericht) en 4 (lijsten).
 
     PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht).
@@ -201,33 +203,32 @@ def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: i
     Met --db ook niveau 3: regels die eerdere berichten in de database nodig hebben (er wordt niets
     opgeslagen; daarvoor is `berichten import`). Niveau 4 gebruikt de meegeleverde gemeente- en
     productcodes, of de lijsten uit --lijsten (zie `berichten lijsten`).
+    Met --jobs N valideren N processen tegelijk (met --db: één); de uitvoer is dezelfde als met --jobs 1.
     Exitcode: 0 alles geldig, 1 minstens één fout, 2 gebruiks- of leesfout.
     """
     with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url, lijsten) as validator:
-        _validate_all(validator, paths, fmt)
+        # Level 3 reads the store through the validator's connection, which workers must not share.
+        _validate_all(validator, paths, fmt, jobs=1 if db_url else jobs)
 
 
-def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
-    from validators.jsonl import validation_line  # the same line the web API answers
+def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) -> None:
+    from validators.parallel import ordered_map
 
     inputs = InputPaths(paths)
+    files = list(inputs)
     counts = {"files": 0, "invalid": 0}
     unreadable = False
     niet_gecontroleerd: dict[str, None] = {}
-    for file in inputs:
-        try:
-            result = validator.validate_path(file)
-        except OSError as exc:
-            click.echo(f"berichten: {file}: niet te lezen ({exc.strerror or exc})", err=True)
+    for checked in ordered_map(_file_checker(validator, fmt), files, jobs):
+        if isinstance(checked, str):
+            click.echo(checked, err=True)
             unreadable = True
             continue
+        output, ok, niet = checked
         counts["files"] += 1
-        counts["invalid"] += not result.ok
-        niet_gecontroleerd.update(dict.fromkeys(result.niet_gecontroleerd))
-        if fmt == "jsonl":
-            click.echo(validation_line(file, result))
-        else:
-            click.echo(render_text(file, result))
+        counts["invalid"] += not ok
+        niet_gecontroleerd.update(dict.fromkeys(niet))
+        click.echo(output)
     if fmt == "text" and counts["files"] > 1:
         geldig = counts["files"] - counts["invalid"]
         click.echo(f"{counts['files']} bestanden: {geldig} geldig, {counts['invalid']} met fouten")
@@ -236,6 +237,21 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str) -> None:
     if inputs.missing or unreadable:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if counts["invalid"] else EXIT_OK)
+
+
+def _file_checker(validator, fmt: str):
+    """The work of one file (here or in a worker): its output, verdict and unchecked lists, or the read error."""
+    from validators.jsonl import validation_line  # the same line the web API answers
+
+    def check(file: str) -> tuple[str, bool, list[str]] | str:
+        try:
+            result = validator.validate_path(file)
+        except OSError as exc:
+            return f"berichten: {file}: niet te lezen ({exc.strerror or exc})"
+        output = validation_line(file, result) if fmt == "jsonl" else render_text(file, result)
+        return output, result.ok, result.niet_gecontroleerd
+
+    return check
 
 
 def render_text(file: str, result) -> str:

@@ -13,6 +13,7 @@ import click
 
 from berichten import stop
 from store.config import DB_ENV, DEFAULT_URL
+from validators.jobs import jobs_option
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -66,11 +67,13 @@ def db_upgrade(url: str, demo_key: bool) -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Berichten per transactie.")
 @click.option("--lijsten", "lijsten", envvar="BERICHTEN_LIJSTEN", type=click.Path(dir_okay=False),
               help="TOML met [lijsten] voor niveau 4 (zie `berichten lijsten`); zonder: de meegeleverde lijsten.")
-def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: str | None) -> None:
+@jobs_option
+def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: str | None, jobs: int) -> None:
     """Valideer berichten (niveau 1-4) en sla ze op; hetzelfde bestand twee keer telt één keer.
 
     PATHS zijn bestanden of mappen (daarin worden alle *.xml gezocht). Ook afgekeurde berichten
-    worden bewaard, met hun bevindingen.
+    worden bewaard, met hun bevindingen. Met --jobs N doen N processen niveau 1, 2 en 4; niveau 3
+    en het opslaan blijven in invoervolgorde in één proces.
 
     \b
     Voorbeeld:
@@ -86,9 +89,10 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
     validator = _validator(lijsten)
     try:
         if sys.stderr.isatty():
-            summary = _import_with_progress(paths, url, batch_size, validator)
+            summary = _import_with_progress(paths, url, batch_size, validator, jobs)
         else:
-            summary = import_paths(paths, url, batch_size=batch_size, validator=validator, progress=_stop_point)
+            summary = import_paths(paths, url, batch_size=batch_size, validator=validator, progress=_stop_point,
+                                   jobs=jobs)
     except KeyMissing as exc:
         click.echo(f"berichten: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -129,7 +133,7 @@ def _validator(lijsten: str | None):
         sys.exit(EXIT_USAGE)
 
 
-def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, validator=None):
+def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, validator=None, jobs: int = 1):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -145,7 +149,7 @@ def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, val
             _stop_point(done, total)
             bar.update(task, completed=done, total=total)
 
-        return import_paths(paths, url, batch_size=batch_size, progress=progress, validator=validator)
+        return import_paths(paths, url, batch_size=batch_size, progress=progress, validator=validator, jobs=jobs)
 
 
 @click.command("export")

@@ -36,6 +36,7 @@ from store.pending import PendingHistory
 from store.validate import add_history_findings, verdict
 from berichten.files import xml_files
 from store.write import write_berichten, write_rows
+from validators.parallel import MIN_ITEMS_FOR_POOL, ParallelValidator
 from validators.pipeline import ValidationResult, Validator
 
 BERICHT = Bericht.__table__
@@ -222,10 +223,13 @@ def import_paths(
     progress: Progress | None = None,
     pseudonym_key: str | None = None,
     migrate: bool = True,
+    jobs: int = 1,
 ) -> ImportSummary:
     """Import files and folders (*.xml) into the database at ``url`` (created or upgraded first).
 
-    Raises FileNotFoundError before importing anything when a path does not exist.
+    ``jobs``: levels 1, 2 and 4 on that many worker processes (``validators.parallel``); level 3 and
+    the writes stay in this process, in input order. Raises FileNotFoundError before importing
+    anything when a path does not exist.
     """
     paths = list(paths)
     check_paths(paths)
@@ -233,11 +237,16 @@ def import_paths(
     if migrate:
         upgrade(url)
     validator = validator or Validator()
-    total = sum(1 for _ in iter_files(paths)) if progress else None
+    total = sum(1 for _ in iter_files(paths)) if progress or jobs > 1 else None
+    if total is not None and total < MIN_ITEMS_FOR_POOL:
+        jobs = 1  # a few files: no workers to start
+    total = total if progress else None
     summary = ImportSummary()
+    # The workers are forked before the engine connects and the writer thread starts.
+    parallel = ParallelValidator(validator, jobs)
     engine = make_engine(url)
     try:
-        with engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
+        with parallel, engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
             importer = Importer(connection, validator, Pseudonymiser(pseudonym_key, url=url))
             overlap = connection.dialect.name == "postgresql"
             for chunk in _chunks(iter_files(paths), batch_size, summary):
@@ -248,7 +257,8 @@ def import_paths(
                 # we validate. SQLite writes in this thread (its connections stay in one thread).
                 written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
                 try:
-                    results = [None if sha in known else validator.validate_bytes(data) for (_, data), sha in zip(chunk, shas)]
+                    checked = parallel.validate([data for (_, data), sha in zip(chunk, shas) if sha not in known])
+                    results = [None if sha in known else next(checked) for sha in shas]
                 finally:
                     if written is not None:
                         written.result()  # the connection is ours again (re-raises what the writer raised)

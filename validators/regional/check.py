@@ -30,22 +30,28 @@ def check_messages(
     config: RegionConfig,
     facts: Facts,
     validator: Validator | None = None,
+    jobs: int = 1,
 ) -> list[ProductVerdict]:
     """Judge every ToegewezenProduct of every message, in order.
 
     Items are paths, raw bytes (named ``bericht-1``, ...), or ``(name, bytes)`` pairs. A path that
-    cannot be read raises ``OSError``.
+    cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 on that many processes
+    (``validators.parallel``); the regional rules stay here, in input order.
     """
+    from validators.parallel import validate_all
+
     validator = validator or Validator()
     evaluator = make_evaluator(config, facts)
-    verdicts: list[ProductVerdict] = []
+    named: list[tuple[str, bytes | Path]] = []
     for n, item in enumerate(messages, start=1):
         if isinstance(item, tuple):
-            name, result = item[0], validator.validate_bytes(item[1])
+            named.append((item[0], item[1]))
         elif isinstance(item, bytes):
-            name, result = f"bericht-{n}", validator.validate_bytes(item)
+            named.append((f"bericht-{n}", item))
         else:
-            name, result = str(item), validator.validate_path(Path(item))
+            named.append((str(item), Path(item)))
+    verdicts: list[ProductVerdict] = []
+    for (name, _), result in zip(named, validate_all(validator, [item for _, item in named], jobs)):
         verdicts += check_result(name, result, evaluator)
     return verdicts
 

@@ -17,6 +17,7 @@ import click
 
 from berichten.files import missing, xml_files
 
+from validators.jobs import jobs_option
 from validators.regional.errors import RegionalInputError
 from validators.regional.outcome import (
     AKKOORD, MET_WAARSCHUWING, NIET_AKKOORD, NIET_VAN_TOEPASSING, VERDICTS, ProductVerdict,
@@ -60,8 +61,9 @@ def _expand(paths: tuple[str, ...]) -> Iterator[str]:
 @click.option("--acceptaties", type=click.Path(dir_okay=False), help="Nijmegen: CSV met acceptaties van aanbieders.")
 @click.option("--db", "url", help="Database met de registers (zie `berichten regio import-csv`), bijv. sqlite:///berichten.db.")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@jobs_option
 def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aanmeldingen: str | None,
-          acceptaties: str | None, url: str | None, fmt: str) -> None:
+          acceptaties: str | None, url: str | None, fmt: str, jobs: int) -> None:
     """Toets 301-berichten aan de regionale afspraken: één oordeel per toegewezen product.
 
     Eerst niveau 1 en 2 (bestand, XSD, regels binnen het bericht); een bericht dat daar faalt is
@@ -78,6 +80,7 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     Uitvoer --format jsonl: per toegewezen product één JSON-object per regel:
       {"file", "toewijzingnummer", "product", "verdict", "findings": [...], "reden", "uren"}
     Oordelen: AKKOORD, AKKOORD MET WAARSCHUWING, NIET AKKOORD, NIET VAN TOEPASSING.
+    Met --jobs N doen N processen niveau 1 en 2; de regionale regels lopen in invoervolgorde.
     Exitcode: 0 geen NIET AKKOORD, 1 minstens één NIET AKKOORD, 2 gebruiks- of invoerfout.
     """
     from validators.regional.check import check_messages
@@ -111,7 +114,7 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     files = list(_expand(paths))
     validator = _validator(config.source)
     try:
-        verdicts = check_messages(files, config, facts, validator=validator)
+        verdicts = check_messages(files, config, facts, validator=validator, jobs=jobs)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: niet te lezen ({exc.strerror or exc})"])
     if fmt == "jsonl":

@@ -1,0 +1,165 @@
+"""``--jobs``: the same output, exit code and stored rows with worker processes as with one process.
+
+The folders hold more files than ``MIN_ITEMS_FOR_POOL``, so ``--jobs 2`` really starts workers, and
+mix valid, invalid and hostile files (fixtures/invoer: DOCTYPE, XXE, billion laughs, binary ...).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from store.db import make_engine
+from store.models import TABLES
+from store.testing import postgres_schema_url, postgres_unavailable, write_mixed
+from validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap, WorkerFailed, ordered_map
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "fixtures"
+BERICHTEN = str(Path(sys.executable).parent / "berichten")
+HOSTILE = ("billion-laughs.xml", "xxe-extern-bestand.xml", "xxe-netwerk.xml", "binair.xml", "utf16.xml")
+
+
+def mixed_folder(root: Path, copies: int = 3) -> Path:
+    """Copies of the fixture folders with valid, invalid and hostile messages (over 200 files)."""
+    folder = root / "mixed"
+    for n in range(copies):
+        for name in ("invoer", "demo", "regels", "store", "retour"):
+            shutil.copytree(FIXTURES / name, folder / f"{n}-{name}")
+    assert sum(1 for _ in folder.rglob("*.xml")) > 2 * MIN_ITEMS_FOR_POOL
+    return folder
+
+
+def berichten(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([BERICHTEN, *args], cwd=PROJECT, capture_output=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    return mixed_folder(tmp_path_factory.mktemp("jobs"))
+
+
+@pytest.mark.parametrize("extra", [
+    ("--format", "jsonl"),
+    ("--format", "text"),
+    ("--format", "jsonl", "--max-bytes", "3000", "--bom", "warning"),  # files over the limit: not read
+])
+def test_validate_with_workers_gives_the_same_bytes(mixed: Path, extra: tuple[str, ...]) -> None:
+    one = berichten("validate", "--jobs", "1", *extra, str(mixed))
+    two = berichten("validate", "--jobs", "2", *extra, str(mixed))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert one.stderr == two.stderr
+    assert one.stdout.count(b"\n") > 2 * MIN_ITEMS_FOR_POOL
+
+
+def test_hostile_files_keep_their_findings_in_a_worker(mixed: Path) -> None:
+    import json
+
+    lines = [json.loads(line) for line in berichten("validate", "--jobs", "2", "--format", "jsonl", str(mixed)).stdout.splitlines()]
+    by_name: dict[str, set[str]] = {}
+    for line in lines:
+        by_name.setdefault(Path(line["file"]).name, set()).update(f["code"] for f in line["findings"])
+    assert "XML002" in by_name["xxe-extern-bestand.xml"] and "XML002" in by_name["billion-laughs.xml"]
+    assert "XML007" in by_name["binair.xml"] and "XML004" in by_name["utf16.xml"]
+
+
+def test_the_jobs_environment_variable_is_the_default(mixed: Path) -> None:
+    one = berichten("validate", "--format", "jsonl", str(mixed), env={"BERICHTEN_JOBS": "1"})
+    two = berichten("validate", "--format", "jsonl", str(mixed), env={"BERICHTEN_JOBS": "2"})
+    assert one.stdout == two.stdout and one.returncode == two.returncode
+
+
+@pytest.mark.parametrize("regio", ["grjr", "nijmegen"])
+def test_check_with_workers_gives_the_same_verdicts(mixed: Path, regio: str) -> None:
+    # Nijmegen's shared cap depends on the order of the messages: the regional rules stay in order.
+    config = FIXTURES / "regio" / f"{regio}.toml"
+    args = ("check", "--regio", regio, "--config", str(config), "--format", "jsonl", str(mixed))
+    one, two = berichten(*args, "--jobs", "1"), berichten(*args, "--jobs", "2")
+    assert one.returncode == two.returncode
+    assert one.stdout == two.stdout and one.stdout.count(b"\n") > 2 * MIN_ITEMS_FOR_POOL
+
+
+# ------------------------------------------------------------------------------------------ import
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_stores(request, tmp_path):
+    """Two empty databases of one backend: one for --jobs 1, one for --jobs 2."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'een.db'}", f"sqlite:///{tmp_path / 'twee.db'}"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with ExitStack() as stack:
+        yield stack.enter_context(postgres_schema_url()), stack.enter_context(postgres_schema_url())
+
+
+def rows(url: str) -> dict[str, object]:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+        found["status"] = conn.execute(text("SELECT status, count(*) FROM bericht GROUP BY status ORDER BY status")).all()
+        found["order"] = conn.execute(text("SELECT source, status, niveau3 FROM bericht ORDER BY id")).all()
+    engine.dispose()
+    return found
+
+
+def test_import_with_workers_stores_the_same_rows_twice(two_stores, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_mixed(folder / "a-mixed", range(18))  # 72 messages whose level 3 depends on their order
+    for name in HOSTILE + ("bom-utf8.xml", "leeg.xml"):
+        shutil.copy(FIXTURES / "invoer" / name, folder / name)
+    shutil.copytree(FIXTURES / "demo", folder / "demo")
+    env = {"BERICHTEN_PSEUDONIEM_SLEUTEL": "jobs-sleutel"}
+    counts = {}
+    for jobs, url in zip(("1", "2"), two_stores):
+        first = berichten("import", "--db", url, "--jobs", jobs, "--batch-size", "50", str(folder), env=env)
+        after_first = rows(url)
+        again = berichten("import", "--db", url, "--jobs", jobs, "--batch-size", "50", str(folder), env=env)
+        assert first.returncode == 1, first.stderr  # the hostile and invalid files are rejected
+        assert again.returncode == 0 and b"0 opgeslagen" in again.stdout, again.stdout
+        assert rows(url) == after_first  # idempotent
+        counts[jobs] = (first.stdout, after_first)
+    assert counts["1"][0] == counts["2"][0]
+    assert counts["1"][1]["status"] == counts["2"][1]["status"]
+    assert {k: v for k, v in counts["1"][1].items() if k != "order"} == {k: v for k, v in counts["2"][1].items() if k != "order"}
+    # the same verdict per file, stored in the same order
+    assert [(Path(s).name, st, n3) for s, st, n3 in counts["1"][1]["order"]] == \
+        [(Path(s).name, st, n3) for s, st, n3 in counts["2"][1]["order"]]
+    assert counts["1"][1]["bericht"] > MIN_ITEMS_FOR_POOL
+
+
+# ---------------------------------------------------------------------------------- the pool itself
+
+
+def test_results_come_back_in_order_from_other_processes() -> None:
+    with OrderedMap(lambda n: (n * n, os.getpid()), jobs=2) as mapped:
+        results = list(mapped(list(range(1000))))
+    assert [square for square, _ in results] == [n * n for n in range(1000)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_few_items_stay_in_this_process() -> None:
+    pids = set(ordered_map(lambda _: os.getpid(), list(range(MIN_ITEMS_FOR_POOL - 1)), jobs=2))
+    assert pids == {os.getpid()}
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
+    def work(n: int) -> int:
+        if n == 500:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n
+
+    with pytest.raises(WorkerFailed):
+        list(ordered_map(work, list(range(1000)), jobs=2))

@@ -1,0 +1,237 @@
+"""Validation on all cores: one function mapped over many inputs by worker processes, in input order.
+
+``OrderedMap(work, jobs)`` forks ``jobs`` workers that inherit ``work`` (a closure over a ready
+``Validator``: schemas compiled once per worker, on first use) and hands them chunks of inputs, so
+the pipes carry a few messages per round trip instead of one. Results come back in input order,
+so output is the same as with one process. Few inputs (``MIN_ITEMS_FOR_POOL``) stay in this
+process: starting workers would cost more than it saves, and a one-file command stays instant.
+
+Workers use fork (POSIX): they inherit the compiled state instead of pickling it, and they start in
+milliseconds. The pool is made before the caller opens databases or starts threads. Where fork is
+missing, everything runs in this process.
+
+A worker's tree cannot cross a pipe (lxml elements do not pickle): ``ParallelValidator`` sends a
+path or the bytes, the worker returns the findings and levels (and the bytes it read), and this
+process puts them on its own parse of the same bytes, so callers that need the tree (check's
+regional rules, import's level 3 and stored rows) get a normal ``ValidationResult``; parsing is
+a small part of the work. ``validate`` needs no tree: its workers return the finished line.
+
+Signals: Ctrl-C (SIGINT) goes to the whole process group; workers ignore it and the caller decides.
+Workers keep the default SIGTERM (the pool's own clean-up terminates them) and die with their parent
+(Linux ``PR_SET_PDEATHSIG``), so a killed command leaves no workers behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from berichten.findings import Finding
+from berichten.xmlinput import Document, read_document
+from validators.pipeline import ValidationResult, Validator
+
+if TYPE_CHECKING:  # the pool's modules load only when a pool is made (a one-file run stays instant)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_FOR_POOL = 64  # below this, validating here is faster than starting workers
+MAX_CHUNK = 64  # inputs per round trip; small enough that every worker gets several chunks
+_PR_SET_PDEATHSIG = 1
+
+
+def fork_available() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process died (killed, out of memory) before it returned its results."""
+
+
+class OrderedMap(Generic[T, R]):
+    """``work`` over inputs, on ``jobs`` forked processes (1: in this process), results in input order.
+
+    Use as a context manager; the workers are forked when it is made, so make it before opening
+    connections or starting threads.
+    """
+
+    def __init__(self, work: Callable[[T], R], jobs: int = 1) -> None:
+        self.work = work
+        self.jobs = jobs if jobs > 1 and fork_available() else 1
+        self._executor: ProcessPoolExecutor | None = None
+        if self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker, initargs=(work, os.getpid()),
+            )
+            self._executor.submit(os.getpid)  # forks every worker now, before the caller starts threads
+
+    def __call__(self, items: Sequence[T]) -> Iterator[R]:
+        if self._executor is None or len(items) < 2:
+            yield from map(self.work, items)
+            return
+        size = max(1, min(MAX_CHUNK, len(items) // (self.jobs * 4)))
+        starts = iter(range(0, len(items), size))
+        pending: deque[Future] = deque()
+        try:
+            for start in starts:
+                pending.append(self._executor.submit(_run_chunk, items[start : start + size]))
+                if len(pending) >= self.jobs * 3:
+                    break
+            while pending:
+                results = _result(pending.popleft())
+                start = next(starts, None)
+                if start is not None:
+                    pending.append(self._executor.submit(_run_chunk, items[start : start + size]))
+                yield from results
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> OrderedMap[T, R]:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    """``map(work, items)`` on ``jobs`` processes when there are enough items, else in this process."""
+    with OrderedMap(work, jobs if len(items) >= MIN_ITEMS_FOR_POOL else 1) as mapped:
+        yield from mapped(items)
+
+
+def _result(future: Future) -> list:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # The workers die with a SIGTERM to the whole group; a long-running command that recorded
+        # that stop ends at its safe point (StopRequested) instead of reporting a crash.
+        from berichten import stop
+
+        stop.check()
+        raise WorkerFailed("een werkproces is onverwacht gestopt") from None
+
+
+# ------------------------------------------------------------------------------------ in a worker
+
+_work: Callable | None = None
+
+
+def _start_worker(work: Callable, parent: int) -> None:
+    global _work
+    _work = work
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGTERM,))
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool's pipes still end an idle worker's parent
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _run_chunk(items: Sequence) -> list:
+    return [_work(item) for item in items]
+
+
+# ------------------------------------------------------------------------- validation in workers
+
+Message = str | os.PathLike | bytes  # a path (read by the worker) or the bytes of a message
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What a worker found in one message: everything of a ``ValidationResult`` except the tree."""
+
+    xsd_valid: bool | None
+    findings: list[Finding]
+    niveaus: list[int]
+    niet_gecontroleerd: list[str]
+    raw: bytes | None = None  # the bytes the worker read (path inputs only)
+    unparsed: list[Finding] | None = None  # the document's own findings when there was no tree
+
+
+def checker(validator: Validator) -> Callable[[Message], Checked | OSError]:
+    """The work of one message in a worker: levels 1, 2 and 4; an unreadable path gives its OSError."""
+
+    def check(item: Message) -> Checked | OSError:
+        try:
+            result = validator.validate_bytes(item) if isinstance(item, bytes) else validator.validate_path(item)
+        except OSError as exc:
+            return exc
+        doc = result.document
+        return Checked(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd,
+                       raw=None if isinstance(item, bytes) else doc.raw,
+                       unparsed=None if doc.root is not None else doc.findings)
+
+    return check
+
+
+def attach(validator: Validator, item: Message, found: Checked | OSError) -> ValidationResult:
+    """The worker's findings on this process's own parse of the same bytes (raises the worker's OSError)."""
+    if isinstance(found, OSError):
+        raise found
+    raw = item if isinstance(item, bytes) else found.raw
+    if found.unparsed is None:
+        document = read_document(raw, validator.policy)
+    else:  # no tree: nothing to parse again (a file over the size limit was not even read)
+        document = Document(raw=raw, findings=list(found.unparsed))
+    return ValidationResult(document, found.xsd_valid, list(found.findings), list(found.niveaus),
+                            list(found.niet_gecontroleerd))
+
+
+class ParallelValidator:
+    """``validator`` on ``jobs`` worker processes for as many batches as the caller has (the importer)."""
+
+    def __init__(self, validator: Validator, jobs: int) -> None:
+        self.validator = validator
+        self._map: OrderedMap[Message, Checked | OSError] = OrderedMap(checker(validator), jobs)
+
+    def validate(self, items: Sequence[Message]) -> Iterator[ValidationResult]:
+        """``validate_bytes``/``validate_path`` per item, in order; an unreadable path raises its OSError."""
+        if self._map.jobs <= 1:
+            for item in items:
+                yield self.validator.validate_bytes(item) if isinstance(item, bytes) else self.validator.validate_path(item)
+            return
+        for item, found in zip(items, self._map(items)):
+            yield attach(self.validator, item, found)
+
+    def close(self) -> None:
+        self._map.close()
+
+    def __enter__(self) -> ParallelValidator:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def validate_all(validator: Validator, items: Sequence[Message], jobs: int) -> Iterator[ValidationResult]:
+    """Every item validated in order, on ``jobs`` processes when there are enough items."""
+    with ParallelValidator(validator, jobs if len(items) >= MIN_ITEMS_FOR_POOL else 1) as parallel:
+        yield from parallel.validate(items)
