@@ -63,7 +63,8 @@ def serve(host: str, port: int, db_url: str | None, configs: tuple[str, ...], li
         click.echo(f"berichten: serve kan niet starten: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                    backlog=2048)  # uvicorn's own default; 200 clients at once fit
     except OSError as exc:
         click.echo(f"berichten: {host}:{port} niet te gebruiken ({exc.strerror or exc})", err=True)
         sys.exit(EXIT_USAGE)
