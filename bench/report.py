@@ -1,6 +1,6 @@
 """Report time against store size: 100 000 and 1 000 000 synthetic toewijzingen (goal: 10x data, <= 12x time).
 
-Usage: python bench/report.py [--sizes 100000 1000000] [--backend sqlite|postgresql|both] [--pg URL]
+Usage: python bench/report.py [--sizes 100000 1000000] [--backend sqlite|postgresql|both] [--pg URL] [--prestaties]
 
 Rows go straight into the store tables (SQLAlchemy Core executemany, no XML): one ``bericht``
 row per ten allocations, allocations spread over the GRJR gemeenten and Nijmegen (about 80/20),
@@ -9,6 +9,11 @@ second version, 3% deleted; 305 starts for most Nijmegen allocations. Clients ar
 pseudonyms (64 hex characters, never derived from a BSN). Then both regional reports are built
 (the demo registries) and timed, best of two runs. Prints rows, seconds and the ratio per step
 of 10x. Run it on an otherwise idle machine: other work on the same cores distorts the ratio.
+
+With ``--prestaties`` the sizes count stored Prestaties instead (323 declarations, the input of
+verzilvering, trajectintensiteit, plafonds and the kwartaal table): one allocation per eight
+Prestaties, each allocation declared in eight consecutive months, one 323 per ten allocations and
+month answered by a 325 row (2 % with one rejected Prestatie), 3 % of the Prestaties credited.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from report.build import build_report  # noqa: E402
 from report.demo import FLEX, GRJR_GEMEENTEN, GRJR_PRODUCTS, GRJR_TOML, NIJMEGEN_PROVIDERS, NIJMEGEN_TOML, PRESTATIE, SYSTEEM  # noqa: E402
 from store.db import make_engine  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.models import Bericht, Start, Toewijzing  # noqa: E402
+from store.models import Bericht, DeclaratieAntwoord, Prestatie, Start, Toewijzing  # noqa: E402
 from store.testing import PG_URL, postgres_schema_url, postgres_unavailable  # noqa: E402
 from validators.regional.config import parse_config  # noqa: E402
 
@@ -106,18 +111,85 @@ def rows(n: int, seed: int = 1):
         yield berichten, toewijzingen, starts
 
 
-def fill(url: str, n: int) -> tuple[int, float]:
+PRESTATIE_MONTHS = 8
+
+
+def _month(first: date, k: int) -> date:
+    index = first.year * 12 + first.month - 1 + k
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def declaration_rows(toewijzingen: list[dict], next_id: int, rnd: random.Random, now: datetime):
+    """323 Prestaties (and their bericht and 325 rows) for the first version of each allocation:
+    ``PRESTATIE_MONTHS`` months from its Ingangsdatum, one 323 per bericht of ten and month."""
+    berichten, prestaties, antwoorden = [], [], []
+    by_bericht: dict[int, list[dict]] = {}
+    for t in toewijzingen:
+        if t["reden_wijziging"] is None:
+            by_bericht.setdefault(t["bericht_id"], []).append(t)
+    for group in by_bericht.values():
+        t0 = group[0]
+        for k in range(PRESTATIE_MONTHS):
+            first = _month(t0["ingangsdatum"].replace(day=1), k)
+            last = _month(first, 1) - timedelta(days=1)
+            ident = f"DC{next_id + 1}"
+            heen_id, antwoord_id = next_id + 1, next_id + 2
+            next_id += 2
+            common = dict(standaard=t0["standaard"], release="3.2", received_at=now, status="stored", findings=[], raw=b"",
+                          size=0, dagtekening=last + timedelta(days=5))
+            berichten.append(dict(id=heen_id, sha256=hashlib.sha256(f"323-{heen_id}".encode()).hexdigest(), nummer="323",
+                                  berichtcode="484", afzender=t0["ontvanger"], ontvanger=t0["afzender"], identificatie=ident,
+                                  **common))
+            berichten.append(dict(id=antwoord_id, sha256=hashlib.sha256(f"325-{antwoord_id}".encode()).hexdigest(),
+                                  nummer="325", berichtcode="485", afzender=t0["afzender"], ontvanger=t0["ontvanger"],
+                                  identificatie=f"DA{antwoord_id}", **common))
+            antwoord = dict(bericht_id=antwoord_id, standaard=t0["standaard"], afzender=t0["afzender"],
+                            ontvanger=t0["ontvanger"], declaratie_identificatie=ident, declaratie_nummer=ident[:12],
+                            client=None, referentie_nummer=None, toegekend_bedrag=None, dagtekening=last + timedelta(days=9))
+            antwoorden.append({**antwoord, "klasse": "DeclaratieAntwoord", "retourcodes": "8001", "goedgekeurd": True})
+            for t in group:
+                volume = rnd.randrange(1, 4 * t["volume"] + 1) if t["frequentie"] == "2" else rnd.randrange(1, t["volume"] + 1)
+                ref = f"P{t['toewijzing_nummer']}-{k}"
+                line = dict(bericht_id=heen_id, standaard=t["standaard"], afzender=t["ontvanger"], ontvanger=t["afzender"],
+                            identificatie=ident, declaratie_nummer=ident[:12], client=t["client"], referentie_nummer=ref,
+                            vorig_referentie_nummer=None, toewijzing_nummer=t["toewijzing_nummer"], categorie=t["categorie"],
+                            code=t["code"], begindatum=max(first, t["ingangsdatum"]), einddatum=last, volume=volume,
+                            eenheid="04", tarief=6000, bedrag=volume * 6000, debet_credit="D", dagtekening=last + timedelta(days=5))
+                prestaties.append(line)
+                roll = rnd.random()
+                if roll < 0.02:
+                    antwoorden.append({**antwoord, "klasse": "Prestatie", "client": t["client"], "referentie_nummer": ref,
+                                       "retourcodes": "0611", "goedgekeurd": False})
+                elif roll < 0.05:  # credited, in the same 323 for simplicity
+                    prestaties.append({**line, "referentie_nummer": f"{ref}-C", "vorig_referentie_nummer": ref,
+                                       "debet_credit": "C"})
+    return berichten, prestaties, antwoorden, next_id
+
+
+def fill(url: str, n: int, per_prestatie: bool = False) -> tuple[int, float]:
+    """Fill the store with ``n`` toewijzingen, or with about ``n`` Prestaties (``per_prestatie``);
+    returns the number of rows of that kind and the seconds it took."""
     upgrade(url)
     engine = make_engine(url)
     count = 0
     start = time.perf_counter()
+    rnd = random.Random(7)
+    now = datetime.now(timezone.utc)
+    next_id = 10**8  # the 323/325 berichten after the 301 ones
     with engine.begin() as conn:
-        for berichten, toewijzingen, starts in rows(n):
+        for berichten, toewijzingen, starts in rows(n // PRESTATIE_MONTHS if per_prestatie else n):
             conn.execute(insert(Bericht.__table__), berichten)
             conn.execute(insert(Toewijzing.__table__), toewijzingen)
             if starts:
                 conn.execute(insert(Start.__table__), starts)
-            count += len(toewijzingen)
+            if per_prestatie:
+                heen, prestaties, antwoorden, next_id = declaration_rows(toewijzingen, next_id, rnd, now)
+                conn.execute(insert(Bericht.__table__), heen)
+                conn.execute(insert(Prestatie.__table__), prestaties)
+                conn.execute(insert(DeclaratieAntwoord.__table__), antwoorden)
+                count += len(prestaties)
+            else:
+                count += len(toewijzingen)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))  # what autovacuum does after a bulk load; without it plans are blind
@@ -141,21 +213,22 @@ def time_reports(url: str, repeat: int = 2) -> dict[str, float]:
     return out
 
 
-def run(backend: str, sizes: list[int], pg: str) -> None:
+def run(backend: str, sizes: list[int], pg: str, per_prestatie: bool = False) -> None:
     results = []
+    what = "prestaties" if per_prestatie else "toewijzingen"
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             if backend == "sqlite":
                 url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-                count, fill_s = fill(url, n)
+                count, fill_s = fill(url, n, per_prestatie)
                 times = time_reports(url)
             else:
                 with postgres_schema_url(pg) as url:
-                    count, fill_s = fill(url, n)
+                    count, fill_s = fill(url, n, per_prestatie)
                     times = time_reports(url)
         total = sum(times.values())
         results.append((n, total))
-        print(f"{backend:10s} {n:>9,d} toewijzingen ({count:,d} rijen, vullen {fill_s:6.1f} s): "
+        print(f"{backend:10s} {n:>9,d} {what} ({count:,d} rijen, vullen {fill_s:6.1f} s): "
               f"grjr {times['grjr']:6.2f} s, nijmegen {times['nijmegen']:6.2f} s, samen {total:6.2f} s", flush=True)
     for (n1, t1), (n2, t2) in zip(results, results[1:]):
         ratio = t2 / t1 if t1 else float("inf")
@@ -169,13 +242,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--pg", default=PG_URL)
+    parser.add_argument("--prestaties", action="store_true", help="sizes count stored Prestaties (323), not toewijzingen")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         if backend == "postgresql" and postgres_unavailable():
             print(f"postgresql overgeslagen: {postgres_unavailable()}")
             continue
-        run(backend, args.sizes, args.pg)
+        run(backend, args.sizes, args.pg, args.prestaties)
 
 
 if __name__ == "__main__":
