@@ -17,7 +17,8 @@ from validators.retour import retour_voor
 PROJECT = Path(__file__).resolve().parent.parent
 LIJSTEN = PROJECT / "fixtures" / "lijsten"
 PRODUCT_CODE = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct/Product/Code"
-PRESTATIE_CODE = "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie/ProductCode"
+PRESTATIE = "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie"
+PRESTATIE_CODE = PRESTATIE + "/ProductCode"
 
 
 def errors(result) -> set[tuple[str, str | None, str | None]]:
@@ -50,6 +51,12 @@ CASES = [
     ("jw323-agb-bekend.xml", set(), set()),
     ("jw323-agb-onbekend.xml", set(),
      {("BER-L4-AGB", None, "/Bericht/Header/Afzender"), ("BER-L4-CONTRACT", "S329", PRESTATIE_CODE)}),
+    ("jw323-bedrag-klopt-niet.xml", {("TR346", "9346", PRESTATIE + "/IngediendBedrag")},
+     {("TR346", "9346", PRESTATIE + "/IngediendBedrag")}),
+    ("jw323-tarief-niet-gecontracteerd.xml", set(), {("TR418", "0611", PRESTATIE + "/ProductTarief")}),
+    # 50 minutes on an hourly tariff of 100,00: ProductTarief 167 (10000 / 60, rounded), amount
+    # 10000 x 50 / 60 = 8333 (not 50 x 167 = 8350).
+    ("jw323-minuten-uurtarief.xml", set(), set()),
 ]
 
 
@@ -219,3 +226,60 @@ def test_tr378_checks_the_woonplaatsbeginsel_of_a_319(shipped, reference):
 def test_the_fixtures_pass_the_official_xslt(reference, name):
     # Their only problems are level-4 ones, whatever level-2 rules are added later.
     assert reference.xslt_fouten((LIJSTEN / name).read_bytes(), "ijw") == []
+
+
+@pytest.mark.parametrize("volume,tarief,bedrag,ok", [
+    (50, 167, 8333, True),     # 100,00 an hour: 10000 x 50 / 60 = 8333.3 -> 8333
+    (50, 167, 8350, True),     # 50 x 167: the plain product is always right
+    (50, 167, 8334, True),     # 10001..10008 an hour also round to 167 a minute and give 8334
+    (50, 167, 8400, False),    # no hourly rate with minute rate 167 gives 84,00
+    (1, 1455, 1455, True),
+    (90, 50, 4499, True),      # 29,99 an hour (2999 / 60 = 49.98 -> 50): 2999 x 90 / 60 = 4498.5 -> 4499
+])
+def test_tr346_minutes_on_an_unknown_hourly_rate(volume, tarief, bedrag, ok):
+    from validators.level4.rules import _half_up
+
+    rates = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
+    assert (bedrag == volume * tarief or any(_half_up(h * volume, 60) == bedrag for h in rates)) is ok
+
+
+@pytest.mark.parametrize("text,cents", [("125", 12500), ("125,5", 12550), ("125,00", 12500), ("0.07", 7), ("1.455", None),
+                                        ("12,50 euro", None)])
+def test_contract_tariffs_are_read_in_euros(tmp_path, text, cents):
+    from validators.level4.files import ListError
+    from validators.level4.lists import load_contracten
+
+    path = tmp_path / "c.csv"
+    path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot;tarief;tariefeenheid\n"
+                    f"12345678;0599;45;45A04;;;{text};04\n", encoding="utf-8")
+    if cents is None:
+        with pytest.raises(ListError, match="regel 2: kolom tarief"):
+            load_contracten(path)
+    else:
+        assert load_contracten(path).contracts[0].tarief == cents
+
+
+def test_the_most_specific_contract_row_sets_the_tariff(tmp_path):
+    from validators.level4.lists import load_contracten
+
+    path = tmp_path / "c.csv"
+    path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot;tarief;tariefeenheid\n"
+                    "12345678;;45;;;;90;04\n12345678;0599;45;45A*;;;95;04\n12345678;0599;45;45A04;;;100;04\n",
+                    encoding="utf-8")
+    lijst = load_contracten(path)
+    day = date(2026, 3, 1)
+    assert lijst.tarief("0599", "12345678", "45", "45A04", day).tarief == 10000
+    assert lijst.tarief("0599", "12345678", "45", "45A07", day).tarief == 9500
+    assert lijst.tarief("0363", "12345678", "45", "45B01", day).tarief == 9000
+    assert lijst.tarief("0599", "87654321", "45", "45A04", day) is None
+
+
+def test_a_contract_list_without_tariffs_names_tr418_as_not_checked(tmp_path):
+    from validators.level4.lists import Lists, load_contracten
+
+    path = tmp_path / "c.csv"
+    path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot\n12345678;0599;45;;;\n",
+                    encoding="utf-8")
+    lists = Lists(contracten=load_contracten(path))
+    assert "tarieven (TR418)" in lists.niet_gecontroleerd("ijw", "323")
+    assert "tarieven (TR418)" not in lists.niet_gecontroleerd("ijw", "301")

@@ -123,6 +123,7 @@ def test_max_leeftijd_option_overrides_the_configuration():
 
 @pytest.mark.parametrize("code,retourcode", [
     ("TR135", "8848"), ("TR378", "S300"), ("TR381", "S329"), ("BER-L4-CONTRACT", "S329"), ("BER-L4-AGB", None),
+    ("TR346", "9346"), ("TR418", "0611"),
 ])
 def test_explain_level4_codes(code, retourcode):
     result = run("explain", code)
@@ -134,7 +135,8 @@ def test_explain_level4_codes(code, retourcode):
 
 def test_rules_lists_level4():
     result = run("rules", "--niveau", "4", "--format", "jsonl")
-    assert {r["code"] for r in jsonl(result.stdout)} == {"TR135", "TR378", "TR381", "BER-L4-CONTRACT", "BER-L4-AGB"}
+    assert {r["code"] for r in jsonl(result.stdout)} == {"TR135", "TR378", "TR381", "BER-L4-CONTRACT", "BER-L4-AGB",
+                                                          "TR346", "TR418"}
 
 
 @pytest.mark.reference
@@ -155,13 +157,19 @@ def test_retourcodes_agree_with_rules_csv(reference):
     ("jw301-gemeente-onbekend.xml", None, "S300"),
     ("jw301-productcode-onbekend.xml", None, "S329"),
     ("jw301-niet-gecontracteerd.xml", TOML, "S329"),
+    ("jw323-bedrag-klopt-niet.xml", None, "9346"),
+    ("jw323-tarief-niet-gecontracteerd.xml", TOML, "0611"),
 ])
 def test_retour_carries_the_level4_code(tmp_path, name, lijsten, code):
-    args = ["retour", str(LIJSTEN / name), "-o", str(tmp_path), "--dagtekening", "2026-03-03"]
+    args = ["retour", str(LIJSTEN / name), "-o", str(tmp_path), "--dagtekening", "2026-04-03"]
     result = run(*args + (["--lijsten", lijsten] if lijsten else []))
     assert result.exit_code == 1, result.output
-    [retour] = tmp_path.glob("*.302.xml")
-    assert f"RetourCode>{code}<".encode() in retour.read_bytes()
+    [retour] = tmp_path.glob("*.3[02][25].xml")
+    data = retour.read_bytes()
+    assert f"RetourCode>{code}<".encode() in data
+    if name.startswith("jw323"):  # the code sits on the Prestatie it concerns
+        prestatie = data[data.index(b"<jw325:Prestatie>"):data.index(b"</jw325:Prestatie>")]
+        assert f"RetourCode>{code}<".encode() in prestatie
 
 
 def test_retour_of_an_approved_message_has_no_codes(tmp_path):

@@ -9,12 +9,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from validators.level4.files import ListFile, in_period, read_list, required_cell, row_period
+from validators.level4.files import ListFile, Row, in_period, read_list, required_cell, row_period
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED_GEMEENTEN = DATA / "gemeentecodes.csv"
@@ -24,6 +25,8 @@ _GEMEENTE = re.compile(r"\d{4}")
 _AGB = re.compile(r"\d{8}")
 _CATEGORIE = re.compile(r"\d{2}")
 _PRODUCTCODE = re.compile(r"[0-9A-Za-z]{1,5}\*?|\*")
+_EENHEID = re.compile(r"\d{2}")
+_EURO = re.compile(r"(\d{1,9})(?:\.(\d{1,2}))?")
 _PERIOD = ("geldig_vanaf", "geldig_tot")
 
 
@@ -75,6 +78,15 @@ class Contract:
     categorie: str
     code: str  # "" or "*": every code of the categorie
     period: Period
+    tarief: int | None = None  # eurocent per tariefeenheid (TR418); None: no tariff agreed in the list
+    tariefeenheid: str = ""  # Eenheid code (WJ756) the tariff is per; "" means the declared Eenheid
+
+    @property
+    def specificity(self) -> int:
+        """Exact code before prefix before "every code" (the most specific row gives the tariff)."""
+        if self.code and not self.code.endswith("*"):
+            return 100
+        return len(self.code.rstrip("*"))
 
 
 @dataclass(frozen=True)
@@ -83,11 +95,23 @@ class ContractLijst:
     contracts: tuple[Contract, ...]
 
     def covers(self, gemeente: str, agb: str, categorie: str, code: str | None, day: date) -> bool:
-        return any(
-            c.agb == agb and c.gemeente in ("", gemeente) and c.categorie == categorie
-            and (not code or _code_matches(c.code or "*", code)) and c.period.holds_on(day)
-            for c in self.contracts
-        )
+        return any(self._matching(gemeente, agb, categorie, code, day))
+
+    def _matching(self, gemeente: str, agb: str, categorie: str, code: str | None, day: date) -> Iterator[Contract]:
+        for c in self.contracts:
+            if (c.agb == agb and c.gemeente in ("", gemeente) and c.categorie == categorie
+                    and (not code or _code_matches(c.code or "*", code)) and c.period.holds_on(day)):
+                yield c
+
+    @cached_property
+    def has_tariffs(self) -> bool:
+        return any(c.tarief is not None for c in self.contracts)
+
+    def tarief(self, gemeente: str, agb: str, categorie: str, code: str, day: date) -> Contract | None:
+        """The contract row that sets the tariff for this product on this day: the most specific
+        matching row with a tariff (a row for the gemeente before a row for every gemeente)."""
+        rows = [c for c in self._matching(gemeente, agb, categorie, code, day) if c.tarief is not None]
+        return max(rows, key=lambda c: (c.specificity, c.gemeente != ""), default=None)
 
 
 @dataclass(frozen=True)
@@ -139,8 +163,22 @@ def load_contracten(path: str | Path) -> ContractLijst:
         code = row.get("productcode")
         if code:
             required_cell(lf, row, "productcode", _PRODUCTCODE, "productcode (tot 5 tekens, eventueel eindigend op *)")
-        contracts.append(Contract(agb, gemeente, categorie, code, Period(*row_period(lf, row))))
+        tarief = _eurocent(lf, row, "tarief") if row.get("tarief") else None
+        eenheid = row.get("tariefeenheid")
+        if eenheid:
+            required_cell(lf, row, "tariefeenheid", _EENHEID, "Eenheid van 2 cijfers (WJ756, bijv. 04 voor uur)")
+        contracts.append(Contract(agb, gemeente, categorie, code, Period(*row_period(lf, row)), tarief, eenheid))
     return ContractLijst(lf, tuple(contracts))
+
+
+def _eurocent(lf: ListFile, row: Row, column: str) -> int:
+    """A tariff in euros as the contract states it (``125``, ``125,00``, ``1.25``), in eurocent."""
+    text = row.get(column).replace(",", ".")
+    match = _EURO.fullmatch(text)
+    if match is None:
+        raise lf.error(row, f"kolom {column}: {row.get(column)!r} is geen bedrag in euro's (bijv. 125,00)")
+    euros, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(euros) * 100 + int(cents)
 
 
 def load_agb(path: str | Path) -> AgbLijst:
@@ -190,6 +228,8 @@ class Lists:
             missing.append(f"productcodes {standaard} (TR381)")
         if nummer in CONTRACT_BERICHTEN and self.contracten is None:
             missing.append("contracten")
+        elif nummer in TARIEF_BERICHTEN and not self.contracten.has_tariffs:
+            missing.append("tarieven (TR418)")
         if nummer in AGB_BERICHTEN and self.agb is None:
             missing.append("AGB-codes")
         return missing
@@ -208,6 +248,7 @@ class Lists:
 PRODUCT_BERICHTEN = ("301", "305", "307", "315", "317", "323")
 CONTRACT_BERICHTEN = ("301", "305", "307", "315", "317", "323")
 AGB_BERICHTEN = ("323",)
+TARIEF_BERICHTEN = ("323",)  # TR418: the declared ProductTarief against the contracted one
 
 
 @lru_cache(maxsize=1)

@@ -215,3 +215,99 @@ def agb(ctx: ExternalContext) -> Iterator[Hit]:
     code = _text(ctx.aanbieder_element)
     if code and not lijst.valid_on(code, ctx.dagtekening or ctx.today):
         yield hit(ctx.aanbieder_element, melding=f"AGB-code {code} staat niet in de AGB-lijst ({lijst.file.path.name}).")
+
+
+# --- declarations: amounts and tariffs ---------------------------------------------------------------
+
+MINUUT, UUR, EURO = "01", "04", "83"
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded to a whole number, halves up (amounts are never negative)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _prestaties(ctx: ExternalContext) -> Iterator[tuple[etree._Element, dict[str, str]]]:
+    """Each Prestatie of a 323 with the texts the tariff rules read (by local name)."""
+    for el in ctx.root.iter(ctx.m("Prestatie")):
+        values: dict[str, str] = {}
+        for child in el.iterchildren(etree.Element):
+            name = local_name(child.tag)
+            if name == "IngediendBedrag":
+                values["Bedrag"] = _text(_child(child, "Bedrag"))
+            else:
+                values[name] = _text(child)
+        yield el, values
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+def _contract_tarief(ctx: ExternalContext, prestatie: etree._Element, v: dict[str, str]):
+    lijst = ctx.lists.contracten
+    if lijst is None or not v.get("ProductCode"):
+        return None
+    day = ctx._day_of(prestatie) or ctx.today
+    return lijst.tarief(_text(ctx.gemeente_element), _text(ctx.aanbieder_element), v.get("ProductCategorie", ""),
+                        v["ProductCode"], day)
+
+
+@_rule("TR346", "9346", ("323",), "Het IngediendBedrag moet GeleverdVolume maal ProductTarief zijn (behalve bij Eenheid 83, euro's).",
+       ("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie/IngediendBedrag",),
+       "lijsten/jw323-bedrag-klopt-niet.xml", "lijsten/jw323-agb-bekend.xml")
+def tr346(ctx: ExternalContext) -> Iterator[Hit]:
+    """Een declaratieregel rekent zichzelf uit: volume keer tarief, tot op de eurocent, zonder
+    afronding. Eén uitzondering: is het tarief per uur afgesproken en wordt in minuten gedeclareerd,
+    dan staat in ProductTarief het uurtarief gedeeld door 60 (afgerond op centen) en is het bedrag
+    uurtarief keer minuten gedeeld door 60, afgerond op centen. Met een tarief per uur in de
+    contractenlijst wordt met dat uurtarief gerekend; zonder lijst is het bedrag goed als er een
+    uurtarief bestaat dat precies dit minuuttarief en dit bedrag oplevert."""
+    for el, v in _prestaties(ctx):
+        volume, tarief, bedrag = _int(v.get("GeleverdVolume", "")), _int(v.get("ProductTarief", "")), _int(v.get("Bedrag", ""))
+        if v.get("Eenheid") == EURO or None in (volume, tarief, bedrag) or bedrag == volume * tarief:
+            continue
+        if v.get("Eenheid") == MINUUT:
+            contract = _contract_tarief(ctx, el, v)
+            if contract is not None and contract.tariefeenheid == UUR:
+                uurtarieven = [contract.tarief]
+            else:  # every hourly rate whose minute rate rounds to this ProductTarief
+                uurtarieven = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
+            if any(_half_up(h * volume, 60) == bedrag for h in uurtarieven):
+                continue
+        target = _child(el, "IngediendBedrag")
+        yield hit(target if target is not None else el,
+                  melding=f"IngediendBedrag {bedrag} is niet GeleverdVolume {volume} x ProductTarief {tarief} "
+                          f"(= {volume * tarief}, bedragen in eurocent).")
+
+
+@_rule("TR418", "0611", ("323",), "Het ProductTarief moet het tarief zijn dat voor deze ProductCode is gecontracteerd.",
+       ("/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie/ProductTarief",),
+       "lijsten/jw323-tarief-niet-gecontracteerd.xml", "lijsten/jw323-agb-bekend.xml")
+def tr418(ctx: ExternalContext) -> Iterator[Hit]:
+    """Met tarieven in de contractenlijst (kolommen tarief in euro's en tariefeenheid) moet elke
+    declaratieregel het gecontracteerde tarief van zijn product gebruiken, op de begindatum van de
+    ProductPeriode; de meest specifieke regel van de lijst telt (een productcode vóór een hele
+    categorie). Een uurtarief mag in minuten worden gedeclareerd: dan is het verwachte tarief het
+    uurtarief gedeeld door 60, afgerond op centen. Zonder tarief in de lijst voor het product wordt
+    de regel niet getoetst."""
+    lijst = ctx.lists.contracten
+    if lijst is None or not lijst.has_tariffs:
+        return
+    for el, v in _prestaties(ctx):
+        tarief = _int(v.get("ProductTarief", ""))
+        contract = _contract_tarief(ctx, el, v)
+        if tarief is None or contract is None:
+            continue
+        eenheid = v.get("Eenheid", "")
+        if contract.tariefeenheid in ("", eenheid):
+            verwacht = contract.tarief
+        elif contract.tariefeenheid == UUR and eenheid == MINUUT:
+            verwacht = _half_up(contract.tarief, 60)
+        else:
+            verwacht = None  # a tariff per another unit: no declared tariff can match it
+        if tarief != verwacht:
+            per = f" per eenheid {contract.tariefeenheid}" if contract.tariefeenheid else ""
+            yield hit(_child(el, "ProductTarief"),
+                      melding=f"ProductTarief {tarief} wijkt af van het contracttarief {contract.tarief}{per} "
+                              f"voor {v.get('ProductCode')} ({lijst.file.path.name}; bedragen in eurocent).")
