@@ -11,18 +11,24 @@ import json
 import logging
 import subprocess
 import sys
+import re
 import tempfile
+import warnings
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
 from lxml import etree
-from starlette.testclient import TestClient
+with warnings.catch_warnings():  # Starlette 1.x suggests httpx2 for its test client; httpx works
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from tests.conftest import FIXTURES, PROJECT
 from validators.catalog import lookup
 from validators.pipeline import Validator
 from web import ServeSettings, create_app
 from web.security import CSRF_COOKIE
+from web.service import Service
 
 BERICHTEN = [sys.executable, str(PROJECT / "cli.py")]
 
@@ -284,3 +290,49 @@ def test_opslaan_needs_the_csrf_token_and_stores_once(store_url):
         assert "/api/opslaan" in c.get("/openapi.json").json()["paths"]
     exported = cli("export", "--id", str(first.json()["id"]), "--db", store_url).stdout
     assert exported == data
+
+
+def geldig_bytes() -> bytes:
+    return (FIXTURES / ANSWERED[0]).read_bytes()
+
+
+def test_an_unexpected_error_is_a_dutch_500_and_the_server_goes_on(monkeypatch):
+    service = Service(ServeSettings())
+
+    def broken(upload):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(service, "analyse", broken)
+    with TestClient(create_app(ServeSettings(), service), raise_server_exceptions=False) as c:
+        response = post_xml(c, "/api/analyse", geldig_bytes(), "a.xml")
+        assert response.status_code == 500
+        assert response.json()["fouten"][0]["code"] == "HTTP500" and "kapot" not in response.text
+        assert post_xml(c, "/api/validate", geldig_bytes(), "a.xml").status_code == 200
+
+
+def test_level3_runs_with_db(store_url):
+    with TestClient(create_app(ServeSettings(db_url=store_url))) as c:
+        data = post_xml(c, "/api/analyse", geldig_bytes(), "a.xml").json()
+        assert 3 in data["resultaat"]["niveaus"] and data["opslaan"] is True
+        name = f"fixtures/{ANSWERED[0]}"
+        line = post_xml(c, "/api/validate", geldig_bytes(), name).content
+    assert line == cli("validate", "--format", "jsonl", "--db", store_url, name).stdout
+
+
+def test_real_server_on_another_address_checks_the_token(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BERICHTEN_SERVE_TOKEN": "t0k3n-voor-test"}
+    proc = subprocess.Popen([*BERICHTEN, "serve", "--host", "0.0.0.0", "--port", "0"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))
+        for headers, status in (({}, 401), ({"Authorization": "Bearer fout"}, 401),
+                                ({"Authorization": "Bearer t0k3n-voor-test"}, 200)):
+            connection = HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/api/rules?bericht=301", headers=headers)
+            assert connection.getresponse().status == status
+            connection.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert "t0k3n-voor-test" not in proc.stderr.read()
+    assert list(tmp_path.iterdir()) == []
