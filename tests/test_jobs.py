@@ -163,3 +163,67 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
 
     with pytest.raises(WorkerFailed):
         list(ordered_map(work, list(range(1000)), jobs=2))
+
+
+# ------------------------------------------------------------------------------ stopping with workers
+
+
+def stored(url: str) -> int:
+    """Messages stored so far; 0 when the stop came before the store had its tables."""
+    from sqlalchemy import inspect
+
+    engine = make_engine(url)
+    try:
+        return rows(url)["bericht"] if inspect(engine).has_table("bericht") else 0
+    finally:
+        engine.dispose()
+
+
+def session_processes(sid: int) -> list[int]:
+    """Processes still alive in session ``sid`` (the command and any worker it left behind)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+@pytest.mark.parametrize("to_group", [True, False])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_import_with_workers_stopped_exits_0_and_leaves_no_worker(tmp_path: Path, to_group: bool, sig) -> None:
+    import random
+    import time
+
+    from store.testing import build, fake_bsns
+
+    rng = random.Random(f"jobs-{to_group}-{sig}")
+    folder = tmp_path / "berichten"
+    folder.mkdir()
+    bsns = fake_bsns(400_000_000)
+    for i in range(3 * MIN_ITEMS_FOR_POOL):
+        (folder / f"b{i:03d}.xml").write_bytes(build("ijw", "301", [{"ToewijzingNummer": str(700000 + i)}],
+                                                      identificatie=f"J{i:09d}", bsn=next(bsns)))
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    proc = subprocess.Popen([BERICHTEN, "import", str(folder), "--db", url, "--batch-size", "10", "--jobs", "2"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(rng.uniform(0.3, 1.5))  # the moment of the stop itself, not a wait for something to happen
+    if to_group:  # as a supervisor or Ctrl-C does: the command and its workers at once
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err[-2000:]
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # workers that are being reaped by the kernel
+    assert session_processes(proc.pid) == []
+    assert stored(url) % 10 == 0  # whole batches only
+    again = berichten("import", str(folder), "--db", url, "--jobs", "2")
+    assert again.returncode == 0 and rows(url)["bericht"] == 3 * MIN_ITEMS_FOR_POOL
