@@ -4,7 +4,7 @@ Each started trajectory of the demo (``Trajectory``: an allocation with its Begi
 stopped, its Einddatum) is declared month by month from its start to its end or the last full demo
 month. Deliberate variety, so the steering figures have something to show:
 
-- most trajectories deliver 45-90 % of the allocated hours (the convenant's 50-65 % band lies in
+- most trajectories deliver 60-100 % of the allocated hours (the convenant's 50-65 % band lies in
   between), a few deliver almost nothing and are never declared (no declaration after N months);
 - some aanbieders declare a month late (the Prestatie sits in a later 323 of its own period);
 - about one 323 in twenty has its first Prestatie rejected by the 325 (tariff not the contracted
@@ -105,7 +105,7 @@ def declaration_lines(rnd: random.Random, trajects: list[Trajectory], last_month
         roll = rnd.random()
         if roll < 0.08:
             continue  # hardly anything delivered: never declared
-        share = rnd.uniform(0.25, 0.5) if roll < 0.25 else rnd.uniform(0.5, 0.95)
+        share = rnd.uniform(0.25, 0.5) if roll < 0.25 else rnd.uniform(0.6, 1.0)
         end = min(t.stop or _month_end(last_month), _month_end(last_month))
         for month in _months(t.begin, end):
             lo, hi = max(month, t.begin), min(_month_end(month), end)
