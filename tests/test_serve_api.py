@@ -336,3 +336,35 @@ def test_real_server_on_another_address_checks_the_token(tmp_path):
         proc.wait(timeout=30)
     assert "t0k3n-voor-test" not in proc.stderr.read()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_concurrent_requests_on_the_real_server_each_get_their_own_answer(tmp_path):
+    """200 requests from 50 threads, small and large (worker thread) messages with different
+    findings mixed: every answer is the CLI's line for that file (no error log shared between them)."""
+    big = tmp_path / "groot.xml"
+    big.write_bytes((FIXTURES / "demo/jw301-ingangsdatum-geen-datum.xml").read_bytes() + b"<!--" + b"x" * 100_000 + b"-->")
+    files = [str(FIXTURES / name) for name in ANSWERED[:4]] + [str(big)]
+    expected = dict(zip(files, cli("validate", "--format", "jsonl", *files).stdout.splitlines(keepends=True)))
+    proc = subprocess.Popen([*BERICHTEN, "serve", "--port", "0"], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = int(re.search(r":(\d+)/", proc.stdout.readline()).group(1))
+
+        def one(i: int) -> bool:
+            name = files[i % len(files)]
+            connection = HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("POST", f"/api/validate?file={name}", body=Path(name).read_bytes(),
+                               headers={"content-type": "application/xml"})
+            response = connection.getresponse()
+            ok = response.status == 200 and response.read() == expected[name]
+            connection.close()
+            return ok
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(pool.map(one, range(200)))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert results.count(True) == 200

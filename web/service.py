@@ -9,7 +9,7 @@ library's own: ``Validator`` (levels 1, 2, 4), ``HistoryValidator`` (level 3 wit
 from __future__ import annotations
 
 import threading
-from contextlib import nullcontext
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -52,8 +52,11 @@ class Service:
         self.settings = settings
         self.validator = Validator(policy=InputPolicy(max_bytes=settings.max_bytes), lists=load_lists(settings.lijsten))
         self.checker = self.validator
-        # A store connection is not shared between threads: level 3 and "opslaan" take turns.
-        self._db_lock = threading.Lock() if settings.db_url else None
+        # One message at a time: a compiled XMLSchema keeps its error_log on itself, and a store
+        # connection is not shared between threads. The routes run these methods either inline
+        # (a small message while the lock is free) or on the one worker thread (``web.app.call``).
+        self.lock = threading.Lock()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="berichten-serve")
         if settings.db_url:
             from store.validate import HistoryValidator
 
@@ -75,15 +78,19 @@ class Service:
         validator = Validator(policy=InputPolicy(max_bytes=self.settings.max_bytes), lists=load_lists(config.source))
         return Region(config, facts, validator)
 
+    def locked(self, method, *args):
+        with self.lock:
+            return method(*args)
+
     def close(self) -> None:
+        self.worker.shutdown(wait=True)
         if self.checker is not self.validator:
             self.checker.close()
 
     # ------------------------------------------------------------------------------ validation
 
     def validate(self, upload: Upload) -> ValidationResult:
-        with self._db_lock or nullcontext():
-            return self.checker.validate_bytes(upload.data)
+        return self.checker.validate_bytes(upload.data)
 
     def accepted(self, upload: Upload) -> ValidationResult:
         """The result of a message the API answers; ``InputRejected`` when it is not one."""
@@ -151,20 +158,19 @@ class Service:
         refusal = refusal_of(upload.name, result.findings, self.settings.max_bytes)
         if refusal:
             raise refusal
-        with self._db_lock:
-            upgrade(url)
-            engine = make_engine(url)
-            try:
-                with engine.connect() as connection:
-                    importer = Importer(connection, self.validator, Pseudonymiser(url=url))
-                    summary = ImportSummary()
-                    stored = importer.add(result, upload.name, summary)
-                    ids = importer.flush()
-                    connection.commit()
-            finally:
-                engine.dispose()
-            if self.checker is not self.validator:
-                self.checker.connection.rollback()  # level 3 sees the stored message from now on
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                importer = Importer(connection, self.validator, Pseudonymiser(url=url))
+                summary = ImportSummary()
+                stored = importer.add(result, upload.name, summary)
+                ids = importer.flush()
+                connection.commit()
+        finally:
+            engine.dispose()
+        if self.checker is not self.validator:
+            self.checker.connection.rollback()  # level 3 sees the stored message from now on
         if stored is None:
             return {"file": upload.name, "status": "al aanwezig", "id": None}
         return {"file": upload.name, "status": stored.status, "id": ids[0] if ids else None}
