@@ -59,6 +59,8 @@ bench: install
 	$(BIN)/python bench/store.py --mix
 	$(BIN)/python bench/inbox.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/jobs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
