@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, any_, bindparam, select, union_all
+from sqlalchemy import BigInteger, Connection, String, and_, any_, bindparam, false, or_, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from store.config import Pseudonymiser
-from store.models import Antwoord, Bericht, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek
-from validators.history import AFGEWEZEN, Levering, ToewijzingVersie, VerzoekRef
+from store.models import (
+    Antwoord, Bericht, Declaratie, DeclaratieAntwoord, Prestatie, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
+)
+from validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
 B, T, SA, SO, V, W, A = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord))
+D, P, DA = (m.__table__.c for m in (Declaratie, Prestatie, DeclaratieAntwoord))
 
 # Statements are built once with bind parameters: building them per call costs more than running them.
 _IDENTIFICATIE = (
@@ -49,7 +52,8 @@ _IDENTIFICATIES = {
 }
 _TOEWIJZING_COLUMNS = (
     T.ontvanger, T.client, T.referentie_aanbieder, T.ingangsdatum, T.einddatum, T.reden_wijziging,
-    T.toewijzingsdatum, T.toewijzingstijd, T.dagtekening,
+    T.toewijzingsdatum, T.toewijzingstijd, T.dagtekening, T.categorie, T.code, T.volume, T.eenheid, T.frequentie,
+    T.budget,
 )
 _TOEWIJZINGEN_BY_NUMMER = {
     pg: select(T.standaard, T.afzender, T.toewijzing_nummer, *_TOEWIJZING_COLUMNS)
@@ -183,6 +187,93 @@ _BEANTWOORDE_REFERENTIES_BY_CLIENT = {
 }
 
 
+# Declarations (323) and their answers (325): validators/history_declaraties.py.
+def rejected_prestatie(p):
+    """The Prestatie row ``p`` was rejected by a stored 325 on its declaration: the whole declaration
+    (header-only answer or a DeclaratieAntwoord that does not approve), its Client, or the line itself."""
+    return (
+        select(DA.id)
+        .where(
+            DA.standaard == p.standaard, DA.ontvanger == p.afzender, DA.afzender == p.ontvanger,
+            DA.declaratie_identificatie == p.identificatie, DA.goedgekeurd == false(),
+            or_(
+                DA.klasse.in_(("Header", "DeclaratieAntwoord")),
+                and_(DA.klasse == "Client", DA.client == p.client),
+                and_(DA.klasse == "Prestatie", DA.referentie_nummer == p.referentie_nummer),
+            ),
+        )
+        .exists()
+    )
+
+
+def approved_prestaties():
+    """Prestatie rows whose declaration has a stored, approving 325 that does not reject the line
+    (for reports: a 323 without an answer is not in here)."""
+    approving = (
+        select(DA.id)
+        .where(DA.standaard == P.standaard, DA.ontvanger == P.afzender, DA.afzender == P.ontvanger,
+               DA.declaratie_identificatie == P.identificatie, DA.klasse == "DeclaratieAntwoord", DA.goedgekeurd.is_(True))
+        .exists()
+    )
+    return select(P).where(approving, ~rejected_prestatie(P))
+
+
+_PRESTATIE_COLUMNS = (
+    P.afzender, P.ontvanger, P.identificatie, P.client, P.referentie_nummer, P.vorig_referentie_nummer,
+    P.toewijzing_nummer, P.categorie, P.code, P.begindatum, P.einddatum, P.volume, P.eenheid, P.tarief, P.bedrag,
+    P.debet_credit, rejected_prestatie(P).label("afgewezen"),
+)
+
+
+def _prestaties_query(*where, key=()):
+    return select(*key, *_PRESTATIE_COLUMNS).where(*where).order_by(P.id)
+
+
+_DECLARATIE_NUMMER = select(D.id).where(
+    D.standaard == bindparam("standaard"), D.afzender == bindparam("aanbieder"), D.declaratie_nummer == bindparam("nummer"),
+).limit(1)
+_PRESTATIES = _prestaties_query(
+    P.standaard == bindparam("standaard"), P.afzender == bindparam("aanbieder"), P.referentie_nummer == bindparam("referentie"))
+_PRESTATIES_OP_TOEWIJZING = _prestaties_query(
+    P.standaard == bindparam("standaard"), P.ontvanger == bindparam("gemeente"), P.toewijzing_nummer == bindparam("nummer"))
+_DECLARATIE_PRESTATIES = _prestaties_query(
+    P.standaard == bindparam("standaard"), P.afzender == bindparam("aanbieder"), P.ontvanger == bindparam("gemeente"),
+    P.identificatie == bindparam("identificatie"))
+_CLIENT_BEKEND = select(T.id).where(
+    T.standaard == bindparam("standaard"), T.ontvanger == bindparam("aanbieder"), T.client == bindparam("client"),
+    T.afzender == bindparam("gemeente"),
+).limit(1)
+_DECLARATIE_NUMMERS_BY_NUMMER = {
+    pg: select(D.standaard, D.afzender, D.declaratie_nummer).where(in_values(D.declaratie_nummer, "nummers", pg))
+    for pg in (False, True)
+}
+_PRESTATIES_BY_REFERENTIE = {
+    pg: _prestaties_query(in_values(P.referentie_nummer, "referenties", pg), key=(P.standaard,)) for pg in (False, True)
+}
+_PRESTATIES_BY_TOEWIJZING = {
+    pg: _prestaties_query(in_values(P.toewijzing_nummer, "nummers", pg), key=(P.standaard,)) for pg in (False, True)
+}
+# Keyed by tuples so the indexes (standaard, afzender, ontvanger, identificatie) and (standaard,
+# ontvanger, client) are used from their first column; a batch has few distinct keys.
+_PRESTATIES_BY_DECLARATIE = _prestaties_query(
+    tuple_(P.standaard, P.afzender, P.ontvanger, P.identificatie).in_(bindparam("keys", expanding=True)), key=(P.standaard,))
+_CLIENTS_BEKEND = (
+    select(T.standaard, T.afzender, T.ontvanger, T.client)
+    .where(tuple_(T.standaard, T.ontvanger, T.client).in_(bindparam("keys", expanding=True)))
+    .distinct()
+)
+
+
+def _prestatie(r) -> PrestatieRef:
+    return PrestatieRef(
+        aanbieder=r.afzender, gemeente=r.ontvanger, identificatie=r.identificatie, client=r.client,
+        referentie_nummer=r.referentie_nummer, vorig_referentie_nummer=r.vorig_referentie_nummer,
+        toewijzing_nummer=r.toewijzing_nummer, categorie=r.categorie, code=r.code, begindatum=r.begindatum,
+        einddatum=r.einddatum, volume=r.volume, eenheid=r.eenheid, tarief=r.tarief, bedrag=r.bedrag,
+        debet_credit=r.debet_credit, afgewezen=bool(r.afgewezen),
+    )
+
+
 class StoreHistory:
     def __init__(self, connection: Connection, pseudonym: Pseudonymiser) -> None:
         self.connection = connection
@@ -256,6 +347,58 @@ class StoreHistory:
             found.setdefault((st, aanbieder, client), set()).add(referentie)
         return found
 
+    # -- declarations -------------------------------------------------------------------------------
+
+    def declaratie_nummer_seen(self, standaard: str, aanbieder: str, nummer: str) -> bool:
+        params = dict(standaard=standaard, aanbieder=aanbieder, nummer=nummer)
+        return self.connection.execute(_DECLARATIE_NUMMER, params).first() is not None
+
+    def prestaties(self, standaard: str, aanbieder: str, referentie: str) -> list[PrestatieRef]:
+        rows = self.connection.execute(_PRESTATIES, dict(standaard=standaard, aanbieder=aanbieder, referentie=referentie))
+        return [_prestatie(r) for r in rows]
+
+    def prestaties_op_toewijzing(self, standaard: str, gemeente: str, nummer: int) -> list[PrestatieRef]:
+        rows = self.connection.execute(_PRESTATIES_OP_TOEWIJZING, dict(standaard=standaard, gemeente=gemeente, nummer=nummer))
+        return [_prestatie(r) for r in rows]
+
+    def declaratie_prestaties(self, standaard: str, aanbieder: str, gemeente: str, identificatie: str) -> list[PrestatieRef]:
+        params = dict(standaard=standaard, aanbieder=aanbieder, gemeente=gemeente, identificatie=identificatie)
+        return [_prestatie(r) for r in self.connection.execute(_DECLARATIE_PRESTATIES, params)]
+
+    def client_bekend(self, standaard: str, gemeente: str, aanbieder: str, client: str) -> bool:
+        params = dict(standaard=standaard, gemeente=gemeente, aanbieder=aanbieder, client=client)
+        return self.connection.execute(_CLIENT_BEKEND, params).first() is not None
+
+    def declaratie_nummers_seen(self, nummers: set[str]) -> set[tuple]:
+        """(standaard, aanbieder, DeclaratieNummer) of the stored 323s among these numbers."""
+        return {tuple(r) for r in self._chunked(_DECLARATIE_NUMMERS_BY_NUMMER[self._pg], "nummers", nummers)}
+
+    def prestaties_by_referentie(self, referenties: set[str]) -> dict[tuple, list[PrestatieRef]]:
+        """(standaard, aanbieder, ReferentieNummer) -> stored Prestaties, in order of receipt."""
+        found: dict[tuple, list[PrestatieRef]] = {}
+        for r in self._chunked(_PRESTATIES_BY_REFERENTIE[self._pg], "referenties", referenties):
+            found.setdefault((r.standaard, r.afzender, r.referentie_nummer), []).append(_prestatie(r))
+        return found
+
+    def prestaties_by_toewijzing(self, nummers: set[int]) -> dict[tuple, list[PrestatieRef]]:
+        """(standaard, gemeente, ToewijzingNummer) -> stored Prestaties, in order of receipt."""
+        found: dict[tuple, list[PrestatieRef]] = {}
+        for r in self._chunked(_PRESTATIES_BY_TOEWIJZING[self._pg], "nummers", nummers):
+            found.setdefault((r.standaard, r.ontvanger, r.toewijzing_nummer), []).append(_prestatie(r))
+        return found
+
+    def prestaties_by_declaratie(self, keys: set[tuple]) -> dict[tuple, list[PrestatieRef]]:
+        """(standaard, aanbieder, gemeente, Identificatie of the 323) -> its stored Prestaties."""
+        found: dict[tuple, list[PrestatieRef]] = {}
+        for r in self._chunked(_PRESTATIES_BY_DECLARATIE, "keys", keys):
+            found.setdefault((r.standaard, r.afzender, r.ontvanger, r.identificatie), []).append(_prestatie(r))
+        return found
+
+    def clients_bekend(self, keys: set[tuple]) -> set[tuple]:
+        """(standaard, gemeente, aanbieder, client) of the allocations among these (standaard, aanbieder, client) keys."""
+        return {tuple(r) for r in self._chunked(_CLIENTS_BEKEND, "keys", keys)}
+
+
     def _leveringen(self, query, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
         if nummer is None:  # task-based deliveries have no number; no rule looks them up
             return []
@@ -299,4 +442,10 @@ def _versie(r) -> ToewijzingVersie:
         toewijzingsdatum=r.toewijzingsdatum,
         toewijzingstijd=r.toewijzingstijd.isoformat(),
         dagtekening=r.dagtekening,
+        categorie=r.categorie,
+        code=r.code,
+        volume=r.volume,
+        eenheid=r.eenheid,
+        frequentie=r.frequentie,
+        budget=r.budget,
     )

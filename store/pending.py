@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
-from store.extract import ANTWOORD, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record
+from store.extract import (
+    ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record,
+)
 from store.history import StoreHistory
-from validators.history import AFGEWEZEN, Levering, ToewijzingVersie, VerzoekRef
+from validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
 
 class PendingHistory:
@@ -46,6 +49,27 @@ class PendingHistory:
         self._verzoeken: dict[tuple, list[dict]] = defaultdict(list)
         self._verzoeken_client: dict[tuple, list[str]] = defaultdict(list)
         self._afgewezen: set[tuple] = set()  # (standaard, aanbieder, referentie) rejected by a 319 in the batch
+        # Declarations: the database's answers for the batch's keys, then the batch's own rows.
+        self._declaratie_nummers_db: set[str] = set()
+        self._declaratie_seen_db: set[tuple] = set()
+        self._prestatie_referenties_db: set[str] = set()
+        self._prestaties_ref_db: dict[tuple, list[PrestatieRef]] = {}
+        self._prestatie_nummers_db: set[int] = set()
+        self._prestaties_nummer_db: dict[tuple, list[PrestatieRef]] = {}
+        self._declaraties_db: set[tuple] = set()
+        self._prestaties_declaratie_db: dict[tuple, list[PrestatieRef]] = {}
+        self._client_keys_db: set[tuple] = set()
+        self._clients_bekend_db: set[tuple] = set()
+        self._declaratie_nummers: set[tuple] = set()
+        self._toewijzing_clients: set[tuple] = set()  # (standaard, gemeente, aanbieder, client) of the batch's 301s
+        self._prestaties_ref: dict[tuple, list[PrestatieRef]] = defaultdict(list)
+        self._prestaties_nummer: dict[tuple, list[PrestatieRef]] = defaultdict(list)
+        self._prestaties_declaratie: dict[tuple, list[PrestatieRef]] = defaultdict(list)
+        # What 325s in the batch rejected, keyed (standaard, aanbieder, gemeente, Identificatie of the 323)
+        # plus nothing (the whole declaration), the client, or the ReferentieNummer.
+        self._afgewezen_declaraties: set[tuple] = set()
+        self._afgewezen_clients: set[tuple] = set()
+        self._afgewezen_prestaties: set[tuple] = set()
 
     # -- feeding the batch ------------------------------------------------------------------------
 
@@ -60,6 +84,11 @@ class PendingHistory:
         levering_nummers: set[int] = set()
         referenties: set[str] = set()
         clients: set[str] = set()
+        declaratie_nummers: set[str] = set()
+        prestatie_referenties: set[str] = set()
+        prestatie_nummers: set[int] = set()
+        declaraties: set[tuple] = set()
+        client_keys: set[tuple] = set()
         for table, r in records:
             if table is TOEWIJZING:
                 toewijzing_nummers.add(r["toewijzing_nummer"])
@@ -71,6 +100,22 @@ class PendingHistory:
             elif table is VERZOEK or table is WIJZIGINGSVERZOEK:
                 referenties.add(r["referentie_aanbieder"])
                 clients.add(r["client"])
+            elif table is PRESTATIE:
+                # TR314/TR323 by reference, TR338-TR341/TR307/TR308 the allocation, TR387/TR388 its
+                # starts and stops, TR389/TR390/TR322/TR369 the Prestaties on it, TR304 the client.
+                prestatie_referenties.add(r["referentie_nummer"])
+                if r["vorig_referentie_nummer"]:
+                    prestatie_referenties.add(r["vorig_referentie_nummer"])
+                if r["toewijzing_nummer"] is not None:
+                    toewijzing_nummers.add(r["toewijzing_nummer"])
+                    levering_nummers.add(r["toewijzing_nummer"])
+                    prestatie_nummers.add(r["toewijzing_nummer"])
+                if r["client"] is not None:
+                    client_keys.add((r["standaard"], r["afzender"], r["client"]))
+            elif table is DECLARATIE:
+                declaratie_nummers.add(r["declaratie_nummer"])
+            elif table is DECLARATIE_ANTWOORD and r["declaratie_identificatie"]:
+                declaraties.add((r["standaard"], r["ontvanger"], r["afzender"], r["declaratie_identificatie"]))
         self._idents_db = {key[3] for key in identificaties}
         self._seen_db = self.db.identificaties_seen(self._idents_db)
         self._nummers_db = toewijzing_nummers
@@ -84,6 +129,16 @@ class PendingHistory:
         self._open_db = self.db.open_verzoeken_by_client(clients)
         self._beantwoord_db = self.db.beantwoorde_referenties_by_client(clients)
         self._afgewezen_db = self.db.afgewezen_by_referentie(referenties)
+        self._declaratie_nummers_db = declaratie_nummers
+        self._declaratie_seen_db = self.db.declaratie_nummers_seen(declaratie_nummers)
+        self._prestatie_referenties_db = prestatie_referenties
+        self._prestaties_ref_db = self.db.prestaties_by_referentie(prestatie_referenties)
+        self._prestatie_nummers_db = prestatie_nummers
+        self._prestaties_nummer_db = self.db.prestaties_by_toewijzing(prestatie_nummers)
+        self._declaraties_db = declaraties
+        self._prestaties_declaratie_db = self.db.prestaties_by_declaratie(declaraties)
+        self._client_keys_db = client_keys
+        self._clients_bekend_db = self.db.clients_bekend(client_keys)
 
     def add_bericht(self, row: dict) -> None:
         if row["niveau1"]:
@@ -93,6 +148,7 @@ class PendingHistory:
         for table, r in records:
             if table is TOEWIJZING:
                 self._toewijzingen[(r["standaard"], r["afzender"], r["toewijzing_nummer"])].append(r)
+                self._toewijzing_clients.add((r["standaard"], r["afzender"], r["ontvanger"], r["client"]))
                 if r["referentie_aanbieder"]:
                     self._beantwoord[(r["standaard"], r["ontvanger"], r["client"])].add(r["referentie_aanbieder"])
             elif table is START or table is STOP:
@@ -103,6 +159,21 @@ class PendingHistory:
                 self._verzoeken_client[(r["standaard"], r["afzender"], r["client"])].append(r["referentie_aanbieder"])
             elif table is ANTWOORD and r["verzoek_antwoord"] == AFGEWEZEN:
                 self._afgewezen.add((r["standaard"], r["ontvanger"], r["referentie_aanbieder"]))
+            elif table is DECLARATIE:
+                self._declaratie_nummers.add((r["standaard"], r["afzender"], r["declaratie_nummer"]))
+            elif table is PRESTATIE:
+                p = _prestatie(r)
+                self._prestaties_ref[(r["standaard"], p.aanbieder, p.referentie_nummer)].append(p)
+                self._prestaties_nummer[(r["standaard"], p.gemeente, p.toewijzing_nummer)].append(p)
+                self._prestaties_declaratie[(r["standaard"], p.aanbieder, p.gemeente, p.identificatie)].append(p)
+            elif table is DECLARATIE_ANTWOORD and not r["goedgekeurd"]:
+                declaratie = (r["standaard"], r["ontvanger"], r["afzender"], r["declaratie_identificatie"])
+                if r["klasse"] == "Client":
+                    self._afgewezen_clients.add((*declaratie, r["client"]))
+                elif r["klasse"] == "Prestatie":
+                    self._afgewezen_prestaties.add((*declaratie, r["referentie_nummer"]))
+                else:
+                    self._afgewezen_declaraties.add(declaratie)
 
     # -- the History protocol ---------------------------------------------------------------------
 
@@ -132,6 +203,12 @@ class PendingHistory:
                 toewijzingsdatum=r["toewijzingsdatum"],
                 toewijzingstijd=r["toewijzingstijd"].isoformat(),
                 dagtekening=r["dagtekening"],
+                categorie=r["categorie"],
+                code=r["code"],
+                volume=r["volume"],
+                eenheid=r["eenheid"],
+                frequentie=r["frequentie"],
+                budget=r["budget"],
             )
             for r in self._toewijzingen.get((standaard, gemeente, nummer), ())
         ]
@@ -208,3 +285,70 @@ class PendingHistory:
                 if not rejected_in_db:
                     still_open.append(referentie)
         return still_open
+
+    # -- declarations -------------------------------------------------------------------------------
+
+    def _fate(self, standaard: str, found: list[PrestatieRef]) -> list[PrestatieRef]:
+        """The Prestaties with what the batch's 325s rejected marked too."""
+        if not (self._afgewezen_declaraties or self._afgewezen_clients or self._afgewezen_prestaties):
+            return found
+        out = []
+        for p in found:
+            declaratie = (standaard, p.aanbieder, p.gemeente, p.identificatie)
+            if not p.afgewezen and (
+                declaratie in self._afgewezen_declaraties
+                or (*declaratie, p.client) in self._afgewezen_clients
+                or (*declaratie, p.referentie_nummer) in self._afgewezen_prestaties
+            ):
+                p = replace(p, afgewezen=True)
+            out.append(p)
+        return out
+
+    def declaratie_nummer_seen(self, standaard: str, aanbieder: str, nummer: str) -> bool:
+        key = (standaard, aanbieder, nummer)
+        if key in self._declaratie_nummers:
+            return True
+        if nummer in self._declaratie_nummers_db:
+            return key in self._declaratie_seen_db
+        return self.db.declaratie_nummer_seen(standaard, aanbieder, nummer)
+
+    def prestaties(self, standaard: str, aanbieder: str, referentie: str) -> list[PrestatieRef]:
+        key = (standaard, aanbieder, referentie)
+        if referentie in self._prestatie_referenties_db:
+            stored = list(self._prestaties_ref_db.get(key, ()))
+        else:
+            stored = self.db.prestaties(standaard, aanbieder, referentie)
+        return self._fate(standaard, stored + self._prestaties_ref.get(key, []))
+
+    def prestaties_op_toewijzing(self, standaard: str, gemeente: str, nummer: int) -> list[PrestatieRef]:
+        key = (standaard, gemeente, nummer)
+        if nummer in self._prestatie_nummers_db:
+            stored = list(self._prestaties_nummer_db.get(key, ()))
+        else:
+            stored = self.db.prestaties_op_toewijzing(standaard, gemeente, nummer)
+        return self._fate(standaard, stored + self._prestaties_nummer.get(key, []))
+
+    def declaratie_prestaties(self, standaard: str, aanbieder: str, gemeente: str, identificatie: str) -> list[PrestatieRef]:
+        key = (standaard, aanbieder, gemeente, identificatie)
+        if key in self._declaraties_db:
+            stored = list(self._prestaties_declaratie_db.get(key, ()))
+        else:
+            stored = self.db.declaratie_prestaties(standaard, aanbieder, gemeente, identificatie)
+        return self._fate(standaard, stored + self._prestaties_declaratie.get(key, []))
+
+    def client_bekend(self, standaard: str, gemeente: str, aanbieder: str, client: str) -> bool:
+        if (standaard, gemeente, aanbieder, client) in self._toewijzing_clients:
+            return True
+        if (standaard, aanbieder, client) in self._client_keys_db:
+            return (standaard, gemeente, aanbieder, client) in self._clients_bekend_db
+        return self.db.client_bekend(standaard, gemeente, aanbieder, client)
+
+
+def _prestatie(r: dict) -> PrestatieRef:
+    return PrestatieRef(
+        aanbieder=r["afzender"], gemeente=r["ontvanger"], identificatie=r["identificatie"], client=r["client"],
+        referentie_nummer=r["referentie_nummer"], vorig_referentie_nummer=r["vorig_referentie_nummer"],
+        toewijzing_nummer=r["toewijzing_nummer"], categorie=r["categorie"], code=r["code"], begindatum=r["begindatum"],
+        einddatum=r["einddatum"], volume=r["volume"], eenheid=r["eenheid"], tarief=r["tarief"], bedrag=r["bedrag"],
+        debet_credit=r["debet_credit"],
+    )

@@ -61,6 +61,13 @@ class ToewijzingVersie:
     toewijzingsdatum: date
     toewijzingstijd: str  # HH:MM:SS, sortable
     dagtekening: date
+    # What the declaration rules (validators/history_declaraties.py) compare a Prestatie with.
+    categorie: str | None = None
+    code: str | None = None
+    volume: int | None = None
+    eenheid: str | None = None
+    frequentie: str | None = None
+    budget: int | None = None  # eurocent
 
     @property
     def verwijderd(self) -> bool:
@@ -97,6 +104,34 @@ class VerzoekRef:
     referentie_aanbieder: str
 
 
+@dataclass(frozen=True)
+class PrestatieRef:
+    """One stored Prestatie of an accepted 323 (amounts in eurocent), with its fate: ``afgewezen``
+    when a stored 325 on its declaration rejects it (the whole declaration, its client or the line)."""
+
+    aanbieder: str
+    gemeente: str
+    identificatie: str  # of the 323 it came in
+    client: str
+    referentie_nummer: str
+    vorig_referentie_nummer: str | None
+    toewijzing_nummer: int | None
+    categorie: str | None
+    code: str | None
+    begindatum: date
+    einddatum: date
+    volume: int
+    eenheid: str
+    tarief: int | None
+    bedrag: int
+    debet_credit: str
+    afgewezen: bool = False
+
+    @property
+    def debet(self) -> bool:
+        return self.debet_credit == "D"
+
+
 class History(Protocol):
     """Read access to earlier messages. ``client`` turns a Bsn into the key the other methods use."""
 
@@ -115,6 +150,25 @@ class History(Protocol):
     def verzoeken(self, standaard: str, aanbieder: str, referentie: str) -> list[VerzoekRef]: ...
 
     def open_verzoeken(self, standaard: str, aanbieder: str, client: str) -> list[str]: ...
+
+    # Declarations (323, 325): validators/history_declaraties.py.
+    def declaratie_nummer_seen(self, standaard: str, aanbieder: str, nummer: str) -> bool: ...
+
+    def prestaties(self, standaard: str, aanbieder: str, referentie: str) -> list[PrestatieRef]:
+        """The provider's stored Prestaties with this ReferentieNummer, in order of receipt."""
+        ...
+
+    def prestaties_op_toewijzing(self, standaard: str, gemeente: str, nummer: int) -> list[PrestatieRef]:
+        """Every stored Prestatie declared to the gemeente on this ToewijzingNummer, in order of receipt."""
+        ...
+
+    def declaratie_prestaties(self, standaard: str, aanbieder: str, gemeente: str, identificatie: str) -> list[PrestatieRef]:
+        """The Prestaties of the stored 323 with this Identificatie from the provider to the gemeente."""
+        ...
+
+    def client_bekend(self, standaard: str, gemeente: str, aanbieder: str, client: str) -> bool:
+        """Whether the gemeente sent the provider an allocation (301) for this client."""
+        ...
 
 
 class HistoryContext(RuleContext):
@@ -471,3 +525,7 @@ def check_tr374(ctx: HistoryContext) -> Iterator[Hit]:
 def current_version(versies: list[ToewijzingVersie]) -> ToewijzingVersie:
     """The version with the latest Toewijzingsdatum + -tijd; Dagtekening breaks ties (then arrival)."""
     return max(enumerate(versies), key=lambda iv: (iv[1].toewijzingsdatum, iv[1].toewijzingstijd, iv[1].dagtekening, iv[0]))[1]
+
+
+# The declaration rules register into HISTORY_REGISTRY too; imported last, as they use the names above.
+import validators.history_declaraties  # noqa: E402,F401
