@@ -31,23 +31,37 @@ if not CHROMIUM:
     pytest.skip("no Chromium found (apt-get install chromium; or set BERICHTEN_CHROMIUM)", allow_module_level=True)
 
 
+class Server:
+    """``berichten serve --port 0 ARGS`` in ``cwd``; ``url`` from its readiness line."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(PROJECT / "cli.py"), "serve", "--port", "0", *args], cwd=cwd,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()  # blocks until the server says it listens (or exits)
+        match = re.search(r"http://\S+/", line)
+        if not match:
+            self.proc.kill()
+            pytest.fail(f"serve did not start: {line!r} {self.proc.stderr.read()}")
+        self.url = match.group()
+
+    def stop(self) -> str:
+        """Stop the server; its log (stderr), which must hold no BSN and no traceback."""
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        log = self.proc.stderr.read()
+        assert "Traceback" not in log
+        assert not re.search(r"(?<!\d)\d{9}(?!\d)", log), log  # no BSN-like number
+        return log
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """``berichten serve --port 0`` in an empty folder; the URL from its readiness line."""
+    """The default server, in an empty folder that must stay empty (nothing written without --db)."""
     workdir = tmp_path_factory.mktemp("serve-cwd")
-    proc = subprocess.Popen([sys.executable, str(PROJECT / "cli.py"), "serve", "--port", "0"], cwd=workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()  # blocks until the server says it listens (or exits)
-    match = re.search(r"http://\S+/", line)
-    if not match:
-        proc.kill()
-        pytest.fail(f"serve did not start: {line!r} {proc.stderr.read()}")
-    yield match.group()
-    proc.terminate()
-    proc.wait(timeout=30)
-    log = proc.stderr.read()
-    assert "999900006" not in log and "Traceback" not in log
-    assert list(workdir.iterdir()) == []  # nothing written without --db
+    running = Server(workdir)
+    yield running.url
+    running.stop()
+    assert list(workdir.iterdir()) == []
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +72,7 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, server, request, tmp_path_factory):
+def open_page(browser, url: str):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -69,13 +82,23 @@ def page(browser, server, request, tmp_path_factory):
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
             if r.request.method == "GET" and r.status >= 400 else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(server)
+    page.goto(url)
+    return context, page, problems
+
+
+@pytest.fixture
+def page(browser, server, request, tmp_path_factory):
+    context, page, problems = open_page(browser, server)
     yield page
+    screenshot(page, request, tmp_path_factory)
+    context.close()
+    assert problems == []  # no script error, no CSP violation, no failed load
+
+
+def screenshot(page, request, tmp_path_factory) -> None:
     shot = tmp_path_factory.mktemp("screenshots") / f"{request.node.name}.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
-    context.close()
-    assert problems == []  # no script error, no CSP violation, no failed load
 
 
 def drop(page, files: list[tuple[str, bytes]]) -> None:
@@ -215,3 +238,28 @@ def test_every_control_is_labelled(page):
         .map(e => e.outerHTML)""")
     assert unlabelled == []
     assert page.locator("html").get_attribute("lang") == "nl"
+
+
+def test_regional_verdict_and_opslaan_with_db(browser, store_url, tmp_path, request, tmp_path_factory):
+    """With --config and --db: the GRJR verdict per product on the page, and "Opslaan" through the
+    page's CSRF token stores the message once (export gives the same bytes back)."""
+    running = Server(tmp_path, "--config", str(FIXTURES / "regio" / "grjr.toml"), "--db", store_url)
+    try:
+        context, page, problems = open_page(browser, running.url)
+        drop(page, [(GELDIG.name, GELDIG.read_bytes())])
+        article = card(page, GELDIG.name)
+        assert "niveau 1-4 gecontroleerd" in article.inner_text()
+        assert "Regionaal oordeel GRJR" in article.inner_text()
+        assert article.locator("td.regio-oordeel").all_inner_texts() == ["AKKOORD"]
+        article.get_by_role("button", name="Opslaan").click()
+        article.get_by_text("Opgeslagen (").wait_for()
+        article.get_by_role("button", name="Opslaan").click()
+        article.get_by_text("Al eerder opgeslagen.").wait_for()
+        screenshot(page, request, tmp_path_factory)
+        context.close()
+        assert problems == []
+    finally:
+        running.stop()
+    done = subprocess.run([sys.executable, str(PROJECT / "cli.py"), "export", "--identificatie", "DEMO-0001",
+                           "--db", store_url], capture_output=True, timeout=120)
+    assert done.stdout == GELDIG.read_bytes()
