@@ -219,7 +219,7 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) ->
     counts = {"files": 0, "invalid": 0}
     unreadable = False
     niet_gecontroleerd: dict[str, None] = {}
-    for checked in ordered_map(_file_checker(validator, fmt), files, jobs):
+    for checked in _or_exit_2(ordered_map(_file_checker(validator, fmt), files, jobs)):
         if isinstance(checked, str):
             click.echo(checked, err=True)
             unreadable = True
@@ -237,6 +237,17 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) ->
     if inputs.missing or unreadable:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if counts["invalid"] else EXIT_OK)
+
+
+def _or_exit_2(results: Iterator):
+    """The results of the workers; one that died is an input error of the run, not a traceback."""
+    from validators.parallel import WorkerFailed
+
+    try:
+        yield from results
+    except WorkerFailed as exc:
+        click.echo(f"berichten: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _file_checker(validator, fmt: str):

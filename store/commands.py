@@ -82,6 +82,7 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
     """
     from store.importer import import_paths
     from store.keys import KeyMissing
+    from validators.parallel import WorkerFailed
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
@@ -93,7 +94,7 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
         else:
             summary = import_paths(paths, url, batch_size=batch_size, validator=validator, progress=_stop_point,
                                    jobs=jobs)
-    except KeyMissing as exc:
+    except (KeyMissing, WorkerFailed) as exc:  # WorkerFailed: a worker process died (--jobs)
         click.echo(f"berichten: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except stop.StopRequested as exc:

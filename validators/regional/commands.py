@@ -83,6 +83,7 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     Met --jobs N doen N processen niveau 1 en 2; de regionale regels lopen in invoervolgorde.
     Exitcode: 0 geen NIET AKKOORD, 1 minstens één NIET AKKOORD, 2 gebruiks- of invoerfout.
     """
+    from validators.parallel import WorkerFailed
     from validators.regional.check import check_messages
     from validators.regional.config import load_config
     from validators.regional.facts import load_csv_facts
@@ -117,6 +118,8 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
         verdicts = check_messages(files, config, facts, validator=validator, jobs=jobs)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: niet te lezen ({exc.strerror or exc})"])
+    except WorkerFailed as exc:  # a worker process died (--jobs)
+        _fail([str(exc)])
     if fmt == "jsonl":
         for v in verdicts:
             click.echo(json.dumps(v.to_dict(), ensure_ascii=False))
