@@ -35,57 +35,57 @@ def unit_hours(eenheid: ColumnElement) -> ColumnElement:
     return case(*[(eenheid == code, literal(h, Float)) for code, h in HOURS_PER_UNIT.items()])
 
 
-def _approved():
-    """The condition 'this prestatie row (P) was approved by a stored 325'."""
+def _approved(p=P):
+    """The condition 'this prestatie row (``p``) was approved by a stored 325'."""
     ans = aliased(DA, name="antwoord")
     rej = aliased(DA, name="afgewezen")
     rejected_here = exists(select(literal(1)).where(
         rej.c.bericht_id == ans.c.bericht_id, rej.c.klasse == "Prestatie",
-        rej.c.referentie_nummer == P.c.referentie_nummer, rej.c.goedgekeurd == false(),
+        rej.c.referentie_nummer == p.c.referentie_nummer, rej.c.goedgekeurd == false(),
     ).correlate_except(rej))  # two levels down: without this SQLAlchemy would add prestatie to its FROM
     return exists(select(literal(1)).where(
-        ans.c.standaard == P.c.standaard, ans.c.ontvanger == P.c.afzender, ans.c.afzender == P.c.ontvanger,
-        ans.c.declaratie_identificatie == P.c.identificatie, ans.c.klasse == "DeclaratieAntwoord",
+        ans.c.standaard == p.c.standaard, ans.c.ontvanger == p.c.afzender, ans.c.afzender == p.c.ontvanger,
+        ans.c.declaratie_identificatie == p.c.identificatie, ans.c.klasse == "DeclaratieAntwoord",
         ans.c.goedgekeurd.is_(True), ~rejected_here,
-    ))
+    ).correlate_except(ans))
 
 
 def counted_prestaties(conn: Connection, gemeenten: Sequence[str]) -> DbTable:
-    """Materialised counted Prestaties of these gemeenten: one row each with ``teken`` (+1/-1),
-    ``uren`` (signed, NULL for a non-time unit) and ``bedrag`` (signed eurocent)."""
-    approved = materialise(conn, select(
-        P.c.id, P.c.standaard, P.c.afzender, P.c.ontvanger, P.c.client, P.c.referentie_nummer,
-        P.c.vorig_referentie_nummer, P.c.toewijzing_nummer, P.c.code, P.c.begindatum, P.c.einddatum,
-        P.c.volume, P.c.eenheid, P.c.bedrag, P.c.debet_credit,
-    ).where(P.c.ontvanger.in_(list(gemeenten)), _approved()), "rapport_prestatie_goed")
-    Index("ix_rapport_prestatie_goed_ref", approved.c.referentie_nummer, approved.c.afzender).create(conn)
-    a = approved.c
-    debet = aliased(approved, name="debet")
+    """Materialised counted Prestaties of these gemeenten: one row each with ``uren`` (signed,
+    NULL for a non-time unit) and ``bedrag`` (signed eurocent).
+
+    One pass over ``prestatie``; only a credit looks up its debet (index on ReferentieNummer).
+    """
+    debet = aliased(P, name="debet")
     reverses = exists(select(literal(1)).where(
-        debet.c.referentie_nummer == a.vorig_referentie_nummer, debet.c.afzender == a.afzender,
-        debet.c.standaard == a.standaard, debet.c.debet_credit == "D",
-    ))
-    sign = case((a.debet_credit == "C", -1), else_=1)
+        debet.c.referentie_nummer == P.c.vorig_referentie_nummer, debet.c.afzender == P.c.afzender,
+        debet.c.standaard == P.c.standaard, debet.c.debet_credit == "D", _approved(debet),
+    ).correlate_except(debet))
+    sign = case((P.c.debet_credit == "C", -1), else_=1)
     counted = materialise(conn, select(
-        a.standaard, a.afzender, a.ontvanger, a.client, a.toewijzing_nummer, a.code, a.begindatum, a.einddatum,
-        a.eenheid, sign.label("teken"),
-        (cast(a.volume, Float) * unit_hours(a.eenheid) * sign).label("uren"),
-        (a.bedrag * sign).label("bedrag"),
-    ).where((a.debet_credit == "D") | reverses), "rapport_prestatie")
+        P.c.standaard, P.c.afzender, P.c.ontvanger, P.c.client, P.c.toewijzing_nummer, P.c.code, P.c.begindatum,
+        (cast(P.c.volume, Float) * unit_hours(P.c.eenheid) * sign).label("uren"),
+        (P.c.bedrag * sign).label("bedrag"),
+    ).where(P.c.ontvanger.in_(list(gemeenten)), _approved(), (P.c.debet_credit == "D") | reverses), "rapport_prestatie")
     Index("ix_rapport_prestatie_toew", counted.c.toewijzing_nummer, counted.c.ontvanger, counted.c.standaard).create(conn)
     return counted
 
 
 def submitted_unassessed(conn: Connection, gemeenten: Sequence[str]) -> int:
-    """Prestaties of these gemeenten that no stored 325 answers yet (approved or not)."""
+    """Prestaties of these gemeenten that no stored 325 answers yet (approved or not): counted per
+    unanswered 323 message, so only the Prestaties of those messages are read."""
     from sqlalchemy import func
 
+    from store.models import Bericht
+
+    B = Bericht.__table__
     ans = aliased(DA, name="antwoord")
     answered = exists(select(literal(1)).where(
-        ans.c.standaard == P.c.standaard, ans.c.ontvanger == P.c.afzender, ans.c.afzender == P.c.ontvanger,
-        ans.c.declaratie_identificatie == P.c.identificatie, ans.c.klasse.in_(("Header", "DeclaratieAntwoord")),
+        ans.c.standaard == B.c.standaard, ans.c.ontvanger == B.c.afzender, ans.c.afzender == B.c.ontvanger,
+        ans.c.declaratie_identificatie == B.c.identificatie, ans.c.klasse.in_(("Header", "DeclaratieAntwoord")),
     ))
-    return int(conn.execute(select(func.count()).select_from(P).where(P.c.ontvanger.in_(list(gemeenten)), ~answered)).scalar_one())
+    open_323 = select(B.c.id).where(B.c.nummer == "323", B.c.ontvanger.in_(list(gemeenten)), ~answered)
+    return int(conn.execute(select(func.count()).select_from(P).where(P.c.bericht_id.in_(open_323))).scalar_one())
 
 
 def on_allocation(prest: DbTable, alloc: DbTable | Subquery):

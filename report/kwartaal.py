@@ -48,7 +48,8 @@ def kwartaal_section(conn: Connection, cfg, current: DbTable, prest: DbTable, fl
         "flex-aanbieders, naar kwartaal van de ProductPeriode; cliënten = cliënten met een gedeclareerde Prestatie "
         "in dat kwartaal. Verschil = tegenover het vorige kwartaal.",
     )
-    qs = quarters(declarable_months(months, peildatum))
+    dm = declarable_months(months, peildatum)
+    qs = quarters(dm)
     data: dict[tuple[str, str], dict[tuple[int, int], tuple[int, int, float | None]]] = {}
     if flex and qs:
         opdracht = opdracht_case(cfg, aanmelding_opdracht(conn, current), current.c.code).label("opdracht")
@@ -57,7 +58,8 @@ def kwartaal_section(conn: Connection, cfg, current: DbTable, prest: DbTable, fl
                    part("year", prest.c.begindatum).label("jaar"),
                    ((part("month", prest.c.begindatum) - 1) / 3 + 1).label("kwartaal"))
             .select_from(prest.join(current, on_allocation(prest, current)))
-            .where(current.c.ontvanger.in_(flex))
+            .where(prest.c.afzender.in_(flex), current.c.ontvanger.in_(flex),
+                   prest.c.begindatum >= date(qs[0][0], 3 * qs[0][1] - 2, 1), prest.c.begindatum <= dm[-1].last)
             .subquery("flex_declaraties")
         )
         s = scoped.c

@@ -40,6 +40,7 @@ class Chart:
     series: list[tuple[str, list[float | None]]]
     y_title: str = ""
     counts: bool = True  # values are counts of clients/allocations (suppressed with --onderdruk)
+    basis: list[int] | None = None  # per x label: the count the first series rests on (suppressed with it)
 
 
 @dataclass

@@ -14,12 +14,13 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy import Table as DbTable
 
 from report.declaraties import allocated_per_month
 from report.model import Column, Section, Table
-from report.series import Month, month_end, months_table
+from report.series import Month, month_end
+from report.sqldates import part
 from report.traject import declared_until
 
 ALLE = "alle"
@@ -67,13 +68,14 @@ def plafond_section(conn: Connection, cfg, alloc: DbTable, prest: DbTable, peild
     am = allocated_per_month(alloc, months)
     allocated = {(agb, code): h for agb, code, h in conn.execute(
         select(am.c.ontvanger, am.c.code, func.sum(am.c.uren_maand)).group_by(am.c.ontvanger, am.c.code))}
-    m = months_table(months)
-    q = (select(prest.c.afzender, prest.c.code, m.c.maand, func.sum(prest.c.uren), func.sum(prest.c.bedrag))
-         .select_from(prest.join(m, and_(prest.c.begindatum >= m.c.eerste, prest.c.begindatum <= m.c.laatste)))
-         .group_by(prest.c.afzender, prest.c.code, m.c.maand))
+    month = part("month", prest.c.begindatum).label("maand")
+    q = (select(prest.c.afzender, prest.c.code, month, func.sum(prest.c.uren), func.sum(prest.c.bedrag))
+         .where(prest.c.afzender.in_(sorted({pl.aanbieder for pl in cfg.plafonden})),
+                prest.c.begindatum >= date(year, 1, 1), prest.c.begindatum <= date(year, 12, 31))
+         .group_by(prest.c.afzender, prest.c.code, month))
     declared: dict[tuple[str, str], dict[str, tuple[float, int]]] = {}
     for agb, code, maand, uren, bedrag in conn.execute(q):
-        declared.setdefault((agb, code), {})[maand] = (uren or 0.0, int(bedrag or 0))
+        declared.setdefault((agb, code), {})[f"{year}-{int(maand):02d}"] = (uren or 0.0, int(bedrag or 0))
     labels = [mo.label for mo in months[:n_decl]]
     hour_rows, euro_rows = [], []
     for pl in cfg.plafonden:

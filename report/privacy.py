@@ -46,5 +46,9 @@ def suppress(report: Report, drempel: int = DEFAULT_DREMPEL) -> Report:
             if chart.counts:
                 chart.series = [(name, [None if isinstance(v, int) and 0 < v < drempel else v for v in values])
                                 for name, values in chart.series]
+            elif chart.basis is not None:  # a share per point: gone where its count is suppressed
+                hide = [isinstance(n, int) and 0 < n < drempel for n in chart.basis]
+                chart.series = [(name, [None if h else v for v, h in zip(values, hide)]) if i == 0 else (name, values)
+                                for i, (name, values) in enumerate(chart.series)]
     out.notes.append(f"Aantallen van 1 tot {drempel} zijn weergegeven als {label}, net als cijfers die erop rusten; in grafieken ontbreken ze.")
     return out

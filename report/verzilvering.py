@@ -127,7 +127,8 @@ def verzilvering_section(conn: Connection, cfg, alloc: DbTable, prest: DbTable, 
         f"{prefix}_verzilvering_chart", "Verzilvering per maand (%) met de band van het convenant", "line",
         [r[0] for r in mt.rows],
         [("verzilvering", pct), (f"ondergrens {BAND[0]:.0%}", [BAND[0] * 100] * len(pct)),
-         (f"bovengrens {BAND[1]:.0%}", [BAND[1] * 100] * len(pct))], "% van toegewezen uren", counts=False))
+         (f"bovengrens {BAND[1]:.0%}", [BAND[1] * 100] * len(pct))], "% van toegewezen uren", counts=False,
+        basis=[r[1] for r in mt.rows]))  # the first series rests on the month's allocations; the band does not
     missing = without_declaration(conn, alloc, prest, peildatum, n_months)
     rows = [[agb, prov(agb), code, n] for agb, code, n in missing]
     rows.append(["totaal", "", "", sum(r[3] for r in rows)])

@@ -439,6 +439,14 @@ def test_suppression_covers_the_new_tables(reports):
         if r["clienten"] == "<5":
             assert r["bedrag"] == "<5" and r["uren"] == "<5" and r["verschil_bedrag"] == "<5"
     assert any(r["clienten"] == "<5" for r in report.table("grjr_kwartaal").records())
+    nijmegen = suppress(reports["nijmegen"], 5)
+    months = nijmegen.table("nijm_verzilvering_maand").records()
+    chart = next(c for s in nijmegen.sections for c in s.charts if c.id == "nijm_verzilvering_chart")
+    small = [i for i, r in enumerate(months) if r["toewijzingen"] == "<5"]
+    assert small  # the first demo month has fewer than five allocations
+    for i in small:
+        assert months[i]["verzilvering"] == "<5" and chart.series[0][1][i] is None
+        assert chart.series[1][1][i] == 50.0  # the band stays
 
 
 def test_formats_carry_the_new_tables(reports):
