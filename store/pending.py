@@ -17,7 +17,7 @@ from store.extract import (
     ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record,
 )
 from store.history import StoreHistory
-from validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
+from validators.history import AFGEWEZEN, VERWIJDERD, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
 
 class PendingHistory:
@@ -94,6 +94,8 @@ class PendingHistory:
                 toewijzing_nummers.add(r["toewijzing_nummer"])
                 if r["referentie_aanbieder"]:
                     referenties.add(r["referentie_aanbieder"])
+                if r["reden_wijziging"] == VERWIJDERD:  # TR385: what was declared on it
+                    prestatie_nummers.add(r["toewijzing_nummer"])
             elif (table is START or table is STOP) and r["toewijzing_nummer"] is not None:
                 toewijzing_nummers.add(r["toewijzing_nummer"])  # TR019 looks up the allocation
                 levering_nummers.add(r["toewijzing_nummer"])

@@ -458,6 +458,27 @@ def check_tr304(ctx: HistoryContext) -> Iterator[Hit]:
             yield hit(r.client_el)
 
 
+# --- 301 -----------------------------------------------------------------------------------------------------
+
+
+@_rule("TR385", "9385", ("301",), "Deze toewijzing kan niet worden verwijderd (RedenWijziging 13): er is op gedeclareerd en dat is niet gecrediteerd.",
+       ("/Bericht/Client/ToegewezenProducten/ToegewezenProduct/RedenWijziging",))
+def check_tr385(ctx: HistoryContext) -> Iterator[Hit]:
+    """Een toewijzing waarop de aanbieder Prestaties heeft gedeclareerd die niet zijn afgewezen en niet
+    gecrediteerd, mag niet met RedenWijziging 13 worden verwijderd. Een declaratie zonder antwoord (325)
+    telt als goedgekeurd, zoals bij TR323."""
+    for el in ctx.producten("ToegewezenProducten", "ToegewezenProduct"):
+        if ctx.text(el, "RedenWijziging") != VERWIJDERD:
+            continue
+        gedeclareerd = [
+            p for p in ctx.history.prestaties_op_toewijzing(ctx.message.standaard, ctx.afzender, ctx.nummer(el))
+            if p.aanbieder == ctx.ontvanger and p.client == ctx.client_key and not p.afgewezen
+        ]
+        gecrediteerd = {p.vorig_referentie_nummer for p in gedeclareerd if not p.debet}
+        if any(p.debet and p.referentie_nummer not in gecrediteerd for p in gedeclareerd):
+            yield hit(el)
+
+
 # --- 325 -----------------------------------------------------------------------------------------------------
 
 
