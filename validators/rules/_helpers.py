@@ -7,6 +7,7 @@ as dates and numbers as numbers, not as strings (see docs/afwijkingen.md for whe
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date
@@ -51,12 +52,34 @@ def as_int(el: Element | None) -> int | None:
         return None
 
 
+_MISSING = object()
+
+
 def cached(ctx: RuleContext, key: str, make: Callable[[], T]) -> T:
     """Compute something once per message (several rules walk the same products)."""
-    store = ctx.__dict__.setdefault("_rules_cache", {})
-    if key not in store:
-        store[key] = make()
-    return store[key]
+    store = ctx.__dict__  # keys hold a dot, so they never meet an attribute name
+    found = store.get(key, _MISSING)
+    if found is _MISSING:
+        found = store[key] = make()
+    return found  # type: ignore[return-value]
+
+
+def per_message(func: Callable[[RuleContext], T]) -> Callable[[RuleContext], T]:
+    """Decorator: ``func(ctx)`` runs once per message; later calls return the same object.
+
+    Cheaper than ``cached`` with a closure: the shared records are asked for by most rules of
+    every message, so the lookup itself has to cost next to nothing.
+    """
+    key = f"{func.__module__}.{func.__qualname__}"
+
+    def once_per_message(ctx: RuleContext) -> T:
+        store = ctx.__dict__
+        found = store.get(key, _MISSING)
+        if found is _MISSING:
+            found = store[key] = func(ctx)
+        return found  # type: ignore[return-value]
+
+    return functools.wraps(func)(once_per_message)
 
 
 def children(parent: Element | None, tag: str) -> list[Element]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
-from validators.rules._helpers import as_date, cached, filled, value
+from validators.rules._helpers import as_date, filled, per_message, value
 
 Element = etree._Element
 
@@ -34,12 +34,41 @@ ADDRESS_MESSAGES = ("301", "302")  # Adres, Communicatie and VolledigeNaam exist
 _POSTCODE_NL = re.compile(r"[1-9][0-9]{3}[A-Za-z]{2}")
 
 
+# --- one walk for all generic checks ----------------------------------------------------------------
+
+# The basisschema elements the generic checks look for, by the list they land in; every other element
+# the walk meets is a Bsn (matched in any namespace, like the XSLT's template).
+_INDEXED = {
+    "Datum": "datum", "DatumGebruik": "gebruik", "NaamGebruik": "naamgebruik",
+    "Vorm": "vorm_taal", "Taal": "vorm_taal", "Postcode": "adres", "LandCode": "adres",
+}
+_INDEX_TAGS: dict[str, dict[str, str]] = {}
+
+
+@per_message
+def _index(ctx: RuleContext) -> dict[str, list[Element]]:
+    """The elements of the generic checks, per list in document order, from one walk over the tree.
+
+    Seven checks would otherwise walk the whole message each; on an ordinary message most lists
+    are short or empty, and an empty list means the check has nothing to do.
+    """
+    tags = _INDEX_TAGS.get(ctx.bns)
+    if tags is None:
+        tags = _INDEX_TAGS[ctx.bns] = {ctx.b(name): bucket for name, bucket in _INDEXED.items()}
+    found: dict[str, list[Element]] = {bucket: [] for bucket in _INDEXED.values()}
+    bsn = found["bsn"] = []
+    for el in ctx.root.iter("{*}Bsn", *tags):
+        bucket = tags.get(el.tag)
+        (bsn if bucket is None else found[bucket]).append(el)
+    return found
+
+
 # --- check functions -----------------------------------------------------------------------------
 
 
 def check_cs002(ctx: RuleContext) -> Iterator[Hit]:
     """Every Bsn passes the 11-proef."""
-    for bsn in ctx.root.iter("{*}Bsn"):
+    for bsn in _index(ctx)["bsn"]:
         if not elfproef(value(bsn)):
             yield hit(bsn)
 
@@ -57,7 +86,7 @@ def elfproef(bsn: str) -> bool:
 def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element | None]]:
     """(Geboortedatum, Datum, DatumGebruik) for every birth date in the message."""
     gebruik_tag = ctx.b("DatumGebruik")
-    for datum in ctx.root.iter(ctx.b("Datum")):
+    for datum in _index(ctx)["datum"]:
         parent = datum.getparent()
         if parent is not None and parent.tag.endswith("}Geboortedatum"):
             yield parent, datum, next(parent.iterchildren(gebruik_tag), None)
@@ -65,7 +94,7 @@ def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element |
 
 def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
     """Datum agrees with DatumGebruik: 1 -> day 01, 2 -> 1 January, 3 -> 1900-01-01."""
-    for gebruik in ctx.root.iter(ctx.b("DatumGebruik")):
+    for gebruik in _index(ctx)["gebruik"]:
         parent = gebruik.getparent()
         datum = parent.find(ctx.b("Datum"))
         if datum is None:
@@ -114,27 +143,25 @@ def tr134_hits(ctx: RuleContext, dates: Iterable[Element]) -> Iterator[Hit]:
             yield hit(dag_el, el)  # the XSLT lists the Dagtekening first
 
 
+@per_message
 def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, Element]]:
     """(Postcode, LandCode, parent) for every element holding a basisschema Postcode or LandCode.
 
-    Computed once per message: CD005, CD025 and CS089 all walk the same addresses.
+    Computed once per message: CD005, CD025 and CS089 all walk the same addresses. One pass: the
+    first Postcode and the first LandCode child of each parent, in the order the parents are first
+    met (what a find() of both on each parent gives, without the finds).
     """
-
-    def make() -> list[tuple[Element | None, Element | None, Element]]:
-        # One pass: the first Postcode and the first LandCode child of each parent, in the order the
-        # parents are first met (the same as a find() of both on each parent, without the finds).
-        postcode = ctx.b("Postcode")
-        found: dict[Element, list[Element | None]] = {}
-        for el in ctx.root.iter(postcode, ctx.b("LandCode")):
-            pair = found.get(el.getparent())
-            if pair is None:
-                pair = found[el.getparent()] = [None, None]
-            slot = 0 if el.tag == postcode else 1
-            if pair[slot] is None:
-                pair[slot] = el
-        return [(pc, lc, parent) for parent, (pc, lc) in found.items()]
-
-    return cached(ctx, "common.addresses", make)
+    postcode = ctx.b("Postcode")
+    found: dict[Element, list[Element | None]] = {}
+    for el in _index(ctx)["adres"]:
+        parent = el.getparent()
+        pair = found.get(parent)
+        if pair is None:
+            pair = found[parent] = [None, None]
+        slot = 0 if el.tag == postcode else 1
+        if pair[slot] is None:
+            pair[slot] = el
+    return [(pc, lc, parent) for parent, (pc, lc) in found.items()]
 
 
 def check_cd005(ctx: RuleContext) -> Iterator[Hit]:
@@ -168,7 +195,7 @@ def check_cs089(ctx: RuleContext) -> Iterator[Hit]:
 def check_cd007(ctx: RuleContext) -> Iterator[Hit]:
     """Taal is filled exactly when Communicatie/Vorm is 1 (tolk)."""
     seen: set[Element] = set()
-    for el in ctx.root.iter(ctx.b("Vorm"), ctx.b("Taal")):
+    for el in _index(ctx)["vorm_taal"]:
         parent = el.getparent()
         if parent in seen:
             continue
@@ -193,7 +220,7 @@ def check_cs050(ctx: RuleContext) -> Iterator[Hit]:
     without = _WITHOUT_PARTNERNAAM[ctx.message.standaard]
     melding = _CS050_MELDING[ctx.message.standaard]
     partnernaam_tag = ctx.b("Partnernaam")
-    for gebruik in ctx.root.iter(ctx.b("NaamGebruik")):
+    for gebruik in _index(ctx)["naamgebruik"]:
         partnernaam = next(gebruik.getparent().iterchildren(partnernaam_tag), None)
         allowed = _WITH_PARTNERNAAM if partnernaam is not None else without
         if value(gebruik) not in allowed:

@@ -88,13 +88,42 @@ def register(
     **kw: Any,
 ) -> None:
     """Register one shared check under a message's own code and texts (``rule`` is e.g. ``rule301``)."""
-    test = CHECKS[check]
+    if check not in CHECKS:
+        raise KeyError(check)
+    all_hits = _all_hits(products)
 
-    def run(ctx: RuleContext) -> Iterator[Hit]:
-        for p in products(ctx):
-            found = test(p)
-            if found is not None:
-                yield hit(*found)
+    def run(ctx: RuleContext) -> list[Hit]:
+        return all_hits(ctx)[check]
 
     run.__name__ = code.lower()
     rule(code, melding, elementen, uitleg, **kw)(run)
+
+
+_ALL_HITS: dict[Callable[[RuleContext], list[Any]], Callable[[RuleContext], dict[str, list[Hit]]]] = {}
+
+
+def _all_hits(products: Callable[[RuleContext], list[Any]]) -> Callable[[RuleContext], dict[str, list[Hit]]]:
+    """Every check over the products in one pass per message, shared by the rules of that message.
+
+    The rules still report separately and in product order; the pass just saves each of them a
+    loop over the same records (most products pass all checks).
+    """
+    found = _ALL_HITS.get(products)
+    if found is None:
+        key = f"omvang.{products.__module__}.{products.__qualname__}"
+        checks = tuple(CHECKS.items())
+
+        def compute(ctx: RuleContext) -> dict[str, list[Hit]]:
+            store = ctx.__dict__
+            result = store.get(key)
+            if result is None:
+                result = store[key] = {name: [] for name in CHECKS}
+                for p in products(ctx):
+                    for name, test in checks:
+                        elements = test(p)
+                        if elements is not None:
+                            result[name].append(hit(*elements))
+            return result
+
+        found = _ALL_HITS[products] = compute
+    return found

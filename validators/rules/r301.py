@@ -18,7 +18,7 @@ from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
 from validators.rules._helpers import (
     as_date,
     as_int,
-    cached,
+    per_message,
     duplicate_groups,
     filled,
     overlapping_pairs,
@@ -106,29 +106,26 @@ def _tags(ctx: RuleContext) -> _Tags:
     return tags
 
 
+@per_message
 def products(ctx: RuleContext) -> list[Product]:
-    def make() -> list[Product]:
-        t = _tags(ctx)
-        out: list[Product] = []
-        client = ctx.client
-        wrapper = None if client is None else next(client.iterchildren(t.producten), None)
-        if wrapper is None:
-            return out
-        for tp in wrapper.iterchildren(t.product_el):
-            # One pass over the children instead of a find() per element: this runs for every product.
-            kids = _first_children(tp)
-            get = kids.get
-            product, omvang = get(t.product), get(t.omvang)
-            pkids = _first_children(product)
-            okids = _first_children(omvang)
-            out.append(Product(
-                tp, get(t.nummer), product, pkids.get(t.categorie), pkids.get(t.code), get(t.toewijzingsdatum),
-                get(t.ingang), get(t.einde), get(t.reden), omvang, okids.get(t.eenheid), okids.get(t.frequentie),
-                get(t.budget),
-            ))
+    t = _tags(ctx)
+    out: list[Product] = []
+    wrapper = client_kids(ctx).get(t.producten)
+    if wrapper is None:
         return out
-
-    return cached(ctx, "301.products", make)
+    for tp in wrapper.iterchildren(t.product_el):
+        # One pass over the children instead of a find() per element: this runs for every product.
+        kids = _first_children(tp)
+        get = kids.get
+        product, omvang = get(t.product), get(t.omvang)
+        pkids = _first_children(product)
+        okids = _first_children(omvang)
+        out.append(Product(
+            tp, get(t.nummer), product, pkids.get(t.categorie), pkids.get(t.code), get(t.toewijzingsdatum),
+            get(t.ingang), get(t.einde), get(t.reden), omvang, okids.get(t.eenheid), okids.get(t.frequentie),
+            get(t.budget),
+        ))
+    return out
 
 
 @dataclass(slots=True, eq=False)
@@ -146,24 +143,42 @@ class Contact:
     einde: Element | None
 
 
+@per_message
+def client_kids(ctx: RuleContext) -> dict[str, Element]:
+    """The children of Client by tag; in a 301 each of them occurs at most once."""
+    return _first_children(ctx.client)
+
+
+@per_message
 def contacts(ctx: RuleContext) -> list[Contact]:
-    """Every Contact: those of the Relaties first (document order), then Contactgegevens."""
+    """Every Contact: those of the Relaties first (document order), then Contactgegevens.
 
-    def make() -> list[Contact]:
-        t = _tags(ctx)
-        out = []
-        for el in ctx.client.iter(t.contact):
-            kids = _first_children(el)
-            adres, periode = kids.get(t.adres), kids.get(t.periode)
-            akids = _first_children(adres)
-            pkids = _first_children(periode)
-            out.append(Contact(
-                el, kids.get(t.soort), adres, akids.get(t.huis), akids.get(t.postcode), kids.get(t.telefoon),
-                periode, pkids.get(t.begin), pkids.get(t.periode_einde),
-            ))
-        return out
+    The schema puts Relaties before Contactgegevens and one Contact in each Relatie, so this is
+    the document order of every Contact under Client.
+    """
+    tag = _tags(ctx).contact
+    out = [_contact(ctx, el) for r in relaties(ctx) for el in r.iterchildren(tag)]
+    return out + gegevens_contacts(ctx) if out else gegevens_contacts(ctx)
 
-    return cached(ctx, "301.contacts", make)
+
+@per_message
+def gegevens_contacts(ctx: RuleContext) -> list[Contact]:
+    """The Contacts of Client/Contactgegevens, in document order."""
+    t = _tags(ctx)
+    cg = client_kids(ctx).get(ctx.m("Contactgegevens"))
+    return [] if cg is None else [_contact(ctx, el) for el in cg.iterchildren(t.contact)]
+
+
+def _contact(ctx: RuleContext, el: Element) -> Contact:
+    t = _tags(ctx)
+    kids = _first_children(el)
+    adres, periode = kids.get(t.adres), kids.get(t.periode)
+    akids = _first_children(adres)
+    pkids = _first_children(periode)
+    return Contact(
+        el, kids.get(t.soort), adres, akids.get(t.huis), akids.get(t.postcode), kids.get(t.telefoon),
+        periode, pkids.get(t.begin), pkids.get(t.periode_einde),
+    )
 
 
 _NONE: dict[str, Element] = {}
@@ -244,13 +259,11 @@ def tr006(ctx: RuleContext) -> Iterator[Hit]:
     "(04) is niet genoeg.",
 )
 def tr061(ctx: RuleContext) -> Iterator[Hit]:
-    cg = next(ctx.client.iterchildren(ctx.m("Contactgegevens")), None)
-    if cg is None:
+    if client_kids(ctx).get(ctx.m("Contactgegevens")) is None:
         return
-    items = list(cg.iterchildren(ctx.m("Contact")))
-    soort = ctx.m("Soort")
-    if not any(value(next(c.iterchildren(soort), None)) in ("01", "02", "03") for c in items):
-        yield hit(*items)
+    items = gegevens_contacts(ctx)
+    if not any(value(c.soort) in ("01", "02", "03") for c in items):
+        yield hit(*(c.el for c in items))
 
 
 @rule301(
@@ -288,7 +301,7 @@ def cs003(ctx: RuleContext) -> Iterator[Hit]:
     "de 301; berichten controleert hem daarom in beide standaarden (docs/afwijkingen.md).",
 )
 def cs318(ctx: RuleContext) -> Iterator[Hit]:
-    naam = next(ctx.client.iterchildren(ctx.m("Naam")), None)
+    naam = client_kids(ctx).get(ctx.m("Naam"))
     el = None if naam is None else next(naam.iterchildren(ctx.b("NaamGebruik")), None)
     if value(el) == "6":
         yield hit(el)
@@ -306,8 +319,8 @@ def cs318(ctx: RuleContext) -> Iterator[Hit]:
 def tr134(ctx: RuleContext) -> Iterator[Hit]:
     m, b = ctx.m, ctx.b
     geboortedatum, datum = m("Geboortedatum"), b("Datum")
-    client = ctx.client
-    dates: list[Element] = _grandchildren(client, geboortedatum, datum)
+    own = client_kids(ctx).get(geboortedatum)
+    dates: list[Element] = [] if own is None else list(own.iterchildren(datum))
     for relatie in relaties(ctx):
         dates += _grandchildren(relatie, geboortedatum, datum)
     dates += [p.toewijzingsdatum for p in products(ctx)]
@@ -319,9 +332,11 @@ def _grandchildren(parent: Element, child: str, grandchild: str) -> list[Element
     return [g for c in parent.iterchildren(child) for g in c.iterchildren(grandchild)]
 
 
+@per_message
 def relaties(ctx: RuleContext) -> list[Element]:
     """Client/Relaties/Relatie, in document order (usually none)."""
-    return cached(ctx, "301.relaties", lambda: _grandchildren(ctx.client, ctx.m("Relaties"), ctx.m("Relatie")))
+    wrapper = client_kids(ctx).get(ctx.m("Relaties"))
+    return [] if wrapper is None else list(wrapper.iterchildren(ctx.m("Relatie")))
 
 
 # --- ToegewezenProduct: Omvang, Budget, Einddatum ---------------------------------------------------
@@ -452,7 +467,7 @@ def tr101(ctx: RuleContext) -> Iterator[Hit]:
     if len(items) > 1:
         for group in duplicate_groups((r.findtext(m("Nummer")), r) for r in items):
             yield hit(group[0])
-    items = _grandchildren(ctx.client, m("Contactgegevens"), m("Contact"))
+    items = [c.el for c in gegevens_contacts(ctx)]
     if len(items) > 1:
         for group in duplicate_groups((c.findtext(m("Soort")), c) for c in items):
             yield hit(group[0])
