@@ -21,16 +21,23 @@ T = TypeVar("T")
 Element = etree._Element
 
 
+# Each read of ``el.text`` makes a new Python string from the tree, so these helpers read it once.
+
+
 def value(el: Element | None) -> str:
     """The text of an element with surrounding whitespace removed ('' when absent)."""
-    if el is None or el.text is None:
+    if el is None:
         return ""
-    return el.text.strip()
+    text = el.text
+    return "" if text is None else text.strip()
 
 
 def filled(el: Element | None) -> bool:
     """The element exists and holds more than whitespace (the XSLT's ``*`` test)."""
-    return el is not None and bool(el.text and el.text.strip())
+    if el is None:
+        return False
+    text = el.text
+    return bool(text) and not text.isspace()
 
 
 def is_one_of(el: Element | None, codes: frozenset[str]) -> bool:
@@ -44,10 +51,13 @@ def as_date(el: Element | None) -> date | None:
 
 def as_int(el: Element | None) -> int | None:
     """An xs:integer value (``0300201`` and ``300201`` are the same number)."""
-    if el is None or el.text is None:
+    if el is None:
+        return None
+    text = el.text
+    if text is None:
         return None
     try:
-        return int(el.text.strip())
+        return int(text.strip())
     except ValueError:
         return None
 
