@@ -7,8 +7,10 @@ and the HTML in headless Chromium.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import subprocess
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -385,8 +387,7 @@ def test_trajectintensiteit_matches_the_raw_messages(reports, demo_set):
 
 def test_without_declaration_after_n_months(reports, demo_set):
     _, oracle = demo_set
-    limit = date(2026, 7, 31)  # Ingangsdatum + 3 months <= 2026-10-31
-    expected = sum(1 for a in oracle.allocs if a.ingang <= limit and not oracle.prestaties_of(a))
+    expected = sum(1 for a in oracle.allocs if _plus_months(a.ingang, 3) <= DEMO_PEILDATUM and not oracle.prestaties_of(a))
     rows = _records(reports["nijmegen"], "nijm_zonder_declaratie")
     assert rows[-1]["aanbieder"] == "totaal" and rows[-1]["toewijzingen"] == expected > 0
 
@@ -504,3 +505,45 @@ def test_html_in_headless_chromium(reports, regio, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert shot.returncode == 0 and png.exists() and png.stat().st_size > 20_000, shot.stderr[-2000:]
     print(f"screenshot: {png}")
+
+
+BERICHTEN = Path(sys.executable).parent / "berichten"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BERICHTEN), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_zonder_declaratie_maanden(demo_set, tmp_path):
+    summary, oracle = demo_set
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    load_demo(summary, url)
+    base = ["report", "--db", url, "--config", str(summary.regio / "nijmegen.toml"), "--peildatum", "2026-10-31"]
+    totals = {}
+    for n in (1, 6):
+        proc = _cli(*base, "--format", "json", "--zonder-declaratie-maanden", str(n))
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        table = next(t for s in data["secties"] for t in s["tabellen"] if t["id"] == "nijm_zonder_declaratie")
+        assert table["titel"] == f"Toewijzingen zonder declaratie na {n} maanden"
+        totals[n] = table["rijen"][-1]["toewijzingen"]
+        expected = sum(1 for a in oracle.allocs if not oracle.prestaties_of(a)
+                       and _plus_months(a.ingang, n) <= DEMO_PEILDATUM)
+        assert totals[n] == expected
+    assert totals[1] > totals[6]
+    bad = _cli(*base, "--zonder-declaratie-maanden", "0")
+    assert bad.returncode == 2 and "--zonder-declaratie-maanden" in bad.stderr
+    nightly = _cli("report", "--db", url, "--config", str(summary.regio / "nijmegen.toml"), "--peildatum", "2026-10-31",
+                   "--nachtelijk", "--uit", str(tmp_path / "nacht"), "--zonder-declaratie-maanden", "6", "--onderdruk")
+    assert nightly.returncode == 0, nightly.stderr
+    written = json.loads((tmp_path / "nacht" / "nijmegen-2026-10-31.json").read_text(encoding="utf-8"))
+    ids = {t["id"] for s in written["secties"] for t in s["tabellen"]}
+    assert {"nijm_verzilvering_product", "nijm_zonder_declaratie", "nijm_intensiteit", "nijm_plafond_uren"} <= ids
+    assert "Toewijzingen zonder declaratie na 6 maanden" in (tmp_path / "nacht" / "nijmegen-2026-10-31.html").read_text(encoding="utf-8")
+
+
+def _plus_months(d: date, n: int) -> date:
+    """``d`` plus ``n`` calendar months, the day clamped at the month's end (as the report's SQL)."""
+    index = d.year * 12 + d.month - 1 + n
+    first = date(index // 12, index % 12 + 1, 1)
+    return min(first.replace(day=min(d.day, 28)) + timedelta(days=max(d.day - 28, 0)), month_last(first))
