@@ -473,8 +473,10 @@ def tr101(ctx: RuleContext) -> Iterator[Hit]:
             yield hit(group[0])
     items = products(ctx)
     if len(items) > 1:
-        for group in duplicate_groups((as_int(p.nummer), p.el) for p in items):
-            yield hit(group[0])
+        numbers = [as_int(p.nummer) for p in items]
+        if len(set(numbers)) < len(numbers):  # group only when there is a duplicate: less to hold
+            for group in duplicate_groups(zip(numbers, (p.el for p in items))):
+                yield hit(group[0])
 
 
 def _ignored_for_overlap(p: Product) -> bool:
