@@ -5,13 +5,15 @@ Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-impor
 The data set is the demo year (``berichten demo``) with as many seeds as it takes to reach
 ``--files`` distinct files. Each figure is the median wall time of ``--rounds`` runs of the real
 command (start-up included), the two job counts taking turns. The jsonl output of ``--jobs 1`` and
-``--jobs N`` is compared byte for byte, and the imports must store the same rows.
+``--jobs N`` is compared byte for byte, and the imports must store the same rows. The CPU time of
+all processes shows what the workers cost on top, whatever else the machine is doing.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -38,14 +40,18 @@ def make_set(root: Path, files: int) -> int:
     return count
 
 
-def run(argv: list[str], cwd: Path) -> tuple[float, bytes]:
+def run(argv: list[str], cwd: Path) -> tuple[float, float, bytes]:
+    """Wall time, CPU time (user + system, the workers included) and stdout of one run."""
     env = {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}")
-    return elapsed, done.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, done.stdout
 
 
 def rows(db: Path) -> dict[str, int]:
@@ -77,14 +83,16 @@ def main() -> int:
         print(f"{n} files, median of {args.rounds} runs, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
         for name, argv in cases.items():
             times: dict[int, list[float]] = {1: [], args.jobs: []}
+            cpus: dict[int, list[float]] = {1: [], args.jobs: []}
             outputs: dict[int, bytes] = {}
             for _ in range(args.rounds):
                 for j in times:
                     if name == "import":
                         for stale in root.glob(f"import-{j}.db*"):
                             stale.unlink()
-                    elapsed, out = run(argv(j), root)
+                    elapsed, cpu, out = run(argv(j), root)
                     times[j].append(elapsed)
+                    cpus[j].append(cpu)
                     outputs[j] = out
             same = outputs[1] == outputs[args.jobs]
             if name == "import":
@@ -93,6 +101,8 @@ def main() -> int:
             print(f"  {name:<8} --jobs 1: {n / one:7.0f} files/s ({one:5.2f} s)   --jobs {args.jobs}: "
                   f"{n / many:7.0f} files/s ({many:5.2f} s)   ratio {one / many:4.2f}x   "
                   f"{'output identical' if same else 'OUTPUT DIFFERS'}")
+            print(f"  {'':<8} CPU (all processes): {statistics.median(cpus[1]):5.2f} s at --jobs 1, "
+                  f"{statistics.median(cpus[args.jobs]):5.2f} s at --jobs {args.jobs}")
             if not same:
                 return 1
     return 0
