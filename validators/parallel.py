@@ -71,13 +71,14 @@ class OrderedMap(Generic[T, R]):
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            gc.freeze()  # the inherited objects stay out of the workers' collections (fewer copied pages)
+            gc.freeze()  # the workers' collections leave the inherited objects alone (fewer copied pages)
 
             self._executor = ProcessPoolExecutor(
                 self.jobs, mp_context=multiprocessing.get_context("fork"),
                 initializer=_start_worker, initargs=(work, os.getpid()),
             )
             self._executor.submit(os.getpid)  # forks every worker now, before the caller starts threads
+            gc.unfreeze()  # here they may be collected again
 
     def __call__(self, items: Sequence[T]) -> Iterator[R]:
         if self._executor is None or len(items) < 2:
