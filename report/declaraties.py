@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Float, Index, and_, case, cast, exists, false, literal, select
+from sqlalchemy import Connection, Float, Index, and_, case, cast, exists, false, literal, select, union_all
 from sqlalchemy import Table as DbTable
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Subquery
@@ -127,3 +127,27 @@ def allocated_per_month(alloc: DbTable | Subquery, months: Sequence[Month]) -> S
         .select_from(alloc.join(m, and_(a.ingangsdatum <= m.c.laatste, a.eind >= m.c.eerste)))
         .subquery("toegewezen_maand")
     )
+
+
+def allocated_in_window(alloc: DbTable | Subquery, months: Sequence[Month]) -> Subquery:
+    """Allocated hours of every allocation over the contiguous ``months`` (``ontvanger``, ``code``,
+    ``uren``): the same sum as ``allocated_per_month``, but only Frequentie 4 (per month) is split by
+    month; the other frequencies are proportional to days and take the window at once."""
+    lo, hi = months[0].first, months[-1].last
+    a = alloc.c
+    start = case((a.ingangsdatum > lo, a.ingangsdatum), else_=literal(lo))
+    end = case((a.eind < hi, a.eind), else_=literal(hi))
+    days = cast(days_inclusive(start, end), Float)
+    rate = cast(a.volume, Float) * unit_hours(a.eenheid)
+    hours = case(
+        (a.frequentie == "1", rate * days),
+        (a.frequentie == "2", rate * days / literal(7.0, Float)),
+        (and_(a.frequentie == "6", a.einddatum.is_not(None)),
+         rate * days / cast(days_inclusive(a.ingangsdatum, a.einddatum), Float)),
+    )
+    by_days = (select(a.ontvanger, a.code, hours.label("uren"))
+               .where(a.frequentie != "4", a.ingangsdatum <= hi, a.eind >= lo))
+    monthly = select(alloc).where(a.frequentie == "4").subquery("per_maand_toewijzing")
+    am = allocated_per_month(monthly, months)
+    both = union_all(by_days, select(am.c.ontvanger, am.c.code, am.c.uren_maand.label("uren"))).subquery("toegewezen")
+    return both

@@ -2,7 +2,7 @@
 yearly ceiling per aanbieder (optionally per product), and the month the trend reaches it.
 
 The year is the calendar year of the peildatum. Allocated: hours of the aanbieder's current
-allocations of the region in that year (``report.declaraties.allocated_per_month``). Declared:
+allocations of the region in that year (``report.declaraties.allocated_in_window``). Declared:
 counted Prestaties with a ProductPeriode in that year. Trend: the average declared per month over
 the months of the year that can have been declared; the ceiling is reached in the first month
 whose cumulative total (declared, then trend) is at or above it.
@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Table as DbTable
 
-from report.declaraties import allocated_per_month
+from report.declaraties import allocated_in_window
 from report.model import Column, Section, Table
 from report.series import Month, month_end
 from report.sqldates import part
@@ -65,9 +65,9 @@ def plafond_section(conn: Connection, cfg, alloc: DbTable, prest: DbTable, peild
         section.notes.append("Geen plafonds in het register (geen plafond-regels in de TOML).")
         return section
     months = year_months(year)
-    am = allocated_per_month(alloc, months)
+    am = allocated_in_window(alloc, months)
     allocated = {(agb, code): h for agb, code, h in conn.execute(
-        select(am.c.ontvanger, am.c.code, func.sum(am.c.uren_maand)).group_by(am.c.ontvanger, am.c.code))}
+        select(am.c.ontvanger, am.c.code, func.sum(am.c.uren)).group_by(am.c.ontvanger, am.c.code))}
     month = part("month", prest.c.begindatum).label("maand")
     q = (select(prest.c.afzender, prest.c.code, month, func.sum(prest.c.uren), func.sum(prest.c.bedrag))
          .where(prest.c.afzender.in_(sorted({pl.aanbieder for pl in cfg.plafonden})),

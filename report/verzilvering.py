@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from sqlalchemy import Connection, and_, exists, func, literal, select
+from sqlalchemy import Connection, exists, func, literal, select
 from sqlalchemy import Table as DbTable
 
 from report.declaraties import allocated_per_month, on_allocation
 from report.model import Chart, Column, Section, Table
-from report.series import Month, months_table
-from report.sqldates import plus_months
+from report.series import Month
+from report.sqldates import part, plus_months
+from report.state import materialise
 
 BAND = (0.50, 0.65)  # the convenant: 50 to 65 % of allocated care is delivered
 DEFAULT_ZONDER_DECLARATIE_MAANDEN = 3
@@ -31,37 +32,50 @@ def _share(declared: float | None, allocated: float | None) -> float | None:
     return declared / allocated if declared is not None and allocated else None
 
 
-def verzilvering_rows(conn: Connection, alloc: DbTable, prest: DbTable, months: Sequence[Month],
-                      keys: Sequence[str]) -> dict[tuple, tuple[int, float | None, float | None, int]]:
-    """Per group of ``keys`` (columns of ``alloc``, or ``maand``): allocations with allocated
+class Allocated:
+    """The allocated hours of the scope, computed once: one row per allocation and month
+    (``per_month``) and one per allocation (``per_alloc``), both materialised."""
+
+    def __init__(self, conn: Connection, alloc: DbTable, months: Sequence[Month], keys: Sequence[str]):
+        am = allocated_per_month(alloc, months)
+        cols = [am.c.id, *(am.c[k] for k in keys)]
+        self.keys = list(keys)
+        self.per_month = materialise(conn, select(*cols, am.c.maand, am.c.uren_maand.label("uren")), "rapport_verz_maand")
+        pm = self.per_month.c
+        self.per_alloc = materialise(conn, select(*(pm[c.name] for c in cols), func.sum(pm.uren).label("uren"))
+                                     .group_by(*(pm[c.name] for c in cols)), "rapport_verz_toewijzing")
+
+
+def verzilvering_rows(conn: Connection, allocated: Allocated, alloc: DbTable, prest: DbTable, months: Sequence[Month],
+                      key: str) -> dict[tuple, tuple[int, float | None, float | None, int]]:
+    """Per value of ``key`` (one of ``allocated.keys``, or ``maand``): allocations with allocated
     hours in the months, allocated hours, declared hours, declared eurocent."""
     if not months:
         return {}
-    am = allocated_per_month(alloc, months)
-    per_month = "maand" in keys
-    alloc_keys = [k for k in keys if k != "maand"]
-    ident = [am.c.standaard, am.c.afzender, am.c.toewijzing_nummer]
-    group_a = [am.c[k] for k in alloc_keys] + ([am.c.maand] if per_month else [])
-    # One row per allocation (and month): its hours; then count allocations per group.
-    per_alloc = (select(*group_a, *ident, func.sum(am.c.uren_maand).label("uren"))
-                 .group_by(*group_a, *ident).subquery("per_toewijzing"))
-    pa = per_alloc.c
-    allocated = {tuple(r[:-2]): (int(r[-2]), r[-1]) for r in conn.execute(
-        select(*(pa[c.name] for c in group_a), func.count(), func.sum(pa.uren)).group_by(*(pa[c.name] for c in group_a)))}
-    m = months_table(months)
-    group_d = [alloc.c[k] for k in alloc_keys] + ([m.c.maand] if per_month else [])
+    # One row per allocation (and month) in these tables, so count() counts allocations.
+    source = allocated.per_month if key == "maand" else allocated.per_alloc
+    allocated_by = {(k,): (int(n), h) for k, n, h in conn.execute(
+        select(source.c[key], func.count(), func.sum(source.c.uren)).group_by(source.c[key]))}
+    if key == "maand":
+        y, mo = part("year", prest.c.begindatum).label("j"), part("month", prest.c.begindatum).label("m")
+        group = [y, mo]
+    else:
+        group = [alloc.c[key]]
     declared_q = (
-        select(*group_d, func.sum(prest.c.uren), func.sum(prest.c.bedrag))
-        .select_from(prest.join(alloc, on_allocation(prest, alloc))
-                     .join(m, and_(prest.c.begindatum >= m.c.eerste, prest.c.begindatum <= m.c.laatste)))
-        .group_by(*group_d)
+        select(*group, func.sum(prest.c.uren), func.sum(prest.c.bedrag))
+        .select_from(prest.join(alloc, on_allocation(prest, alloc)))
+        .where(prest.c.begindatum >= months[0].first, prest.c.begindatum <= months[-1].last)
+        .group_by(*group)
     )
-    declared = {tuple(r[:-2]): (r[-2], int(r[-1] or 0)) for r in conn.execute(declared_q)}
+    declared = {}
+    for *k, hours, cents in conn.execute(declared_q):
+        label = (f"{int(k[0])}-{int(k[1]):02d}",) if key == "maand" else tuple(k)
+        declared[label] = (hours, int(cents or 0))
     out = {}
-    for key in sorted(set(allocated) | set(declared), key=lambda k: tuple(str(v) for v in k)):
-        n, a_hours = allocated.get(key, (0, None))
-        d_hours, cents = declared.get(key, (None, 0))
-        out[key] = (n, a_hours, d_hours, cents)
+    for k in sorted(set(allocated_by) | set(declared), key=lambda k: tuple(str(v) for v in k)):
+        n, a_hours = allocated_by.get(k, (0, None))
+        d_hours, cents = declared.get(k, (None, 0))
+        out[k] = (n, a_hours, d_hours, cents)
     return out
 
 
@@ -106,19 +120,22 @@ def verzilvering_section(conn: Connection, cfg, alloc: DbTable, prest: DbTable, 
         a = cfg.aanbieder(agb)
         return a.naam if a else ""
 
-    product = verzilvering_rows(conn, alloc, prest, dm, ["code"])
+    keys = ["code", "ontvanger", *(["buurtteam"] if by_team else [])]
+    allocated = Allocated(conn, alloc, dm, keys) if dm else None
+
+    def rows(key):
+        return verzilvering_rows(conn, allocated, alloc, prest, dm, key) if allocated else {}
+
     section.tables.append(_table(f"{prefix}_verzilvering_product", "Per product",
-                                 [Column("product", "Product"), Column("naam", "Naam")], product,
+                                 [Column("product", "Product"), Column("naam", "Naam")], rows("code"),
                                  lambda k: [k[0], names.get(k[0], "")]))
-    aanbieder = verzilvering_rows(conn, alloc, prest, dm, ["ontvanger"])
     section.tables.append(_table(f"{prefix}_verzilvering_aanbieder", "Per aanbieder",
-                                 [Column("aanbieder", "Aanbieder (AGB)"), Column("naam", "Naam")], aanbieder,
+                                 [Column("aanbieder", "Aanbieder (AGB)"), Column("naam", "Naam")], rows("ontvanger"),
                                  lambda k: [k[0], prov(k[0])]))
     if by_team:
-        team = verzilvering_rows(conn, alloc, prest, dm, ["buurtteam"])
         section.tables.append(_table(f"{prefix}_verzilvering_buurtteam", "Per Buurtteam-type",
-                                     [Column("buurtteam", "Buurtteam")], team, lambda k: [k[0]]))
-    monthly = verzilvering_rows(conn, alloc, prest, dm, ["maand"])
+                                     [Column("buurtteam", "Buurtteam")], rows("buurtteam"), lambda k: [k[0]]))
+    monthly = rows("maand")
     mt = _table(f"{prefix}_verzilvering_maand", "Per maand (ProductPeriode)", [Column("maand", "Maand")],
                 {(m.label,): monthly.get((m.label,), (0, None, None, 0)) for m in dm}, lambda k: [k[0]])
     section.tables.append(mt)

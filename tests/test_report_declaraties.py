@@ -185,7 +185,7 @@ class Oracle:
                             "key": (standaard, afzender, ontvanger, ident), "standaard": standaard, "aanbieder": afzender,
                             "gemeente": ontvanger, "dag": _date(dag), "ref": _text(p, "ProductReferentie/ReferentieNummer"),
                             "vorig": _text(p, "ProductReferentie/VorigReferentieNummer"),
-                            "nummer": int(_text(p, "ToewijzingNummer")), "begin": _date(_text(p, "ProductPeriode/Begindatum")),
+                            "nummer": int(_text(p, "ToewijzingNummer")), "code": _text(p, "ProductCode"), "begin": _date(_text(p, "ProductPeriode/Begindatum")),
                             "volume": int(_text(p, "GeleverdVolume")), "eenheid": _text(p, "Eenheid"),
                             "bedrag": int(_text(p, "IngediendBedrag/Bedrag")), "dc": _text(p, "IngediendBedrag/DebetCredit")})
         # Current allocations: the latest accepted version per key, deletions dropped.
@@ -547,3 +547,20 @@ def _plus_months(d: date, n: int) -> date:
     index = d.year * 12 + d.month - 1 + n
     first = date(index // 12, index % 12 + 1, 1)
     return min(first.replace(day=min(d.day, 28)) + timedelta(days=max(d.day - 28, 0)), month_last(first))
+
+
+def test_plafond_hours_match_the_raw_messages(reports, demo_set):
+    _, oracle = demo_set
+    rows = _records(reports["nijmegen"], "nijm_plafond_uren")
+    assert rows
+    year = month_firsts(date(2026, 1, 1), date(2026, 12, 1))
+    for r in rows:
+        def fits(agb, code, r=r):
+            return agb == r["aanbieder"] and r["product"] in ("alle", code)
+
+        allocated = sum((allocated_hours(a, m) or 0 for a in oracle.allocs if fits(a.aanbieder, a.code)
+                         for m in year if a.ingang <= month_last(m) and (a.eind is None or a.eind >= m)), Fraction(0))
+        declared = sum((oracle.hours(p) or 0 for p in oracle.counted if fits(p["aanbieder"], p["code"])
+                        and p["begin"].year == 2026), Fraction(0))
+        assert _close(r["toegewezen"], allocated), (r, float(allocated))
+        assert _close(r["gedeclareerd"], declared), (r, float(declared))
