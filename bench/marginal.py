@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import pstats
 import statistics
 import sys
@@ -122,7 +123,9 @@ def main() -> int:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         return 0
     t = timed(runs, corpus, args.rounds)
-    print(f"corpus: {len(unique)} demo 301s x {args.copies} = {len(corpus)} messages; valid: {sum(verdicts['ours12'])} "
+    digest = hashlib.sha256(b"".join(unique)).hexdigest()[:12]
+    print(f"corpus: {len(unique)} demo 301s (sha256 {digest}) x {args.copies} = {len(corpus)} messages; "
+          f"valid: {sum(verdicts['ours12'])} "
           f"for us (levels 1-2), {sum(verdicts['official'])} for the published XSD + XSLT; best of {args.rounds} rounds")
     print(f"{'lxml parse + published XSD':38} {1000 * t['baseline']:7.3f} ms/msg")
     for name, label in (("ours12", "berichten Validator, levels 1-2"), ("ours", "berichten Validator, levels 1, 2, 4")):

@@ -203,6 +203,7 @@ def _has_bare_lf(data: bytes) -> bool:
 
 
 _MATCHES: dict[str, NamespaceMatch | None] = {}
+_UNSEEN = object()
 
 
 def _namespace_match(tag: object) -> NamespaceMatch | None:
@@ -214,11 +215,12 @@ def _namespace_match(tag: object) -> NamespaceMatch | None:
     if not isinstance(tag, str) or not tag.startswith("{"):
         return None
     namespace = tag[1:tag.index("}")]
-    if namespace not in _MATCHES:
+    found = _MATCHES.get(namespace, _UNSEEN)
+    if found is _UNSEEN:
         if len(_MATCHES) > 256:  # foreign namespaces must not grow the cache without bound
             _MATCHES.clear()
-        _MATCHES[namespace] = match_namespace(namespace)
-    return _MATCHES[namespace]
+        found = _MATCHES[namespace] = match_namespace(namespace)
+    return found  # type: ignore[return-value]
 
 
 def _has_entity_references(root: etree._Element) -> bool:
