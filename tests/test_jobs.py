@@ -77,6 +77,8 @@ def test_the_jobs_environment_variable_is_the_default(mixed: Path) -> None:
     one = berichten("validate", "--format", "jsonl", str(mixed), env={"BERICHTEN_JOBS": "1"})
     two = berichten("validate", "--format", "jsonl", str(mixed), env={"BERICHTEN_JOBS": "2"})
     assert one.stdout == two.stdout and one.returncode == two.returncode
+    wrong = berichten("validate", "--format", "jsonl", str(mixed), env={"BERICHTEN_JOBS": "0"})
+    assert wrong.returncode == 2 and b"--jobs" in wrong.stderr  # the variable is read
 
 
 @pytest.mark.parametrize("regio", ["grjr", "nijmegen"])
