@@ -226,6 +226,8 @@ def test_import_with_workers_stopped_exits_0_and_leaves_no_worker(tmp_path: Path
     while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)  # workers that are being reaped by the kernel
     assert session_processes(proc.pid) == []
-    assert stored(url) % 10 == 0  # whole batches only
+    done = stored(url)
+    # Whole batches only; a stop that comes after the last file finds everything stored (192 is no multiple of 10).
+    assert done % 10 == 0 or done == 3 * MIN_ITEMS_FOR_POOL, done
     again = berichten("import", str(folder), "--db", url, "--jobs", "2")
     assert again.returncode == 0 and rows(url)["bericht"] == 3 * MIN_ITEMS_FOR_POOL
