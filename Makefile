@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test stress bench clean
+.PHONY: install run test smoke stress bench clean
 
 install: $(STAMP)
 
@@ -61,6 +61,11 @@ bench: install
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/serve.py
+
+# Build the wheel and the sdist and use the wheel from a fresh venv outside the checkout (.ci/smoke).
+smoke:
+	.ci/smoke
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

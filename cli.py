@@ -28,8 +28,9 @@ import click
 
 from berichten.findings import Finding
 from berichten.lazygroup import LazyCommands, LazyGroup
+from berichten.resources import example_path
 from berichten.xmlinput import DEFAULT_MAX_BYTES, InputPolicy
-from validators.jobs import jobs_option
+from berichten.validators.jobs import jobs_option
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -101,7 +102,7 @@ def lists_option(func):
 
 def load_level4_lists(lijsten: str | None):
     """The level-4 lists of a command; a missing or malformed list is an input error (exit 2)."""
-    from validators.level4 import ListError, load_lists
+    from berichten.validators.level4 import ListError, load_lists
 
     try:
         return load_lists(lijsten)
@@ -120,7 +121,7 @@ def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden:
         return
     from sqlalchemy.exc import SQLAlchemyError
 
-    from store.validate import HistoryValidator
+    from berichten.store.validate import HistoryValidator
 
     try:
         history = HistoryValidator(db_url, validator=validator)
@@ -131,8 +132,8 @@ def opened_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden:
 
 
 def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: str, lijsten: str | None = None):
-    from validators.pipeline import Validator
-    from validators.xsd import SchemaNotFound, SchemaSet
+    from berichten.validators.pipeline import Validator
+    from berichten.validators.xsd import SchemaNotFound, SchemaSet
 
     try:
         schemas = SchemaSet(xsd_dir) if xsd_dir else SchemaSet()
@@ -146,24 +147,24 @@ def make_validator(xsd_dir: str | None, max_bytes: int, bom: str, regeleinden: s
 # they wrap), imported only when invoked: name -> ("module:attribute", the short help --help shows).
 # Adding a command is one line here; tests/test_startup.py checks the short help against the command.
 LAYER_COMMANDS: LazyCommands = {
-    "check": ("validators.regional.commands:check",
+    "check": ("berichten.validators.regional.commands:check",
               "Toets 301-berichten aan de regionale afspraken: één oordeel per toegewezen product."),
-    "db": ("store.commands:db", "Beheer de berichtendatabase."),
-    "demo": ("report.commands:demo",
+    "db": ("berichten.store.commands:db", "Beheer de berichtendatabase."),
+    "demo": ("berichten.report.commands:demo",
              "Schrijf een realistische, herhaalbare demoset: berichten, registers en feitenbestanden."),
-    "export": ("store.commands:export_command",
+    "export": ("berichten.store.commands:export_command",
                "Schrijf een opgeslagen bericht terug, byte voor byte zoals het binnenkwam."),
-    "import": ("store.commands:import_command",
+    "import": ("berichten.store.commands:import_command",
                "Valideer berichten (niveau 1-4) en sla ze op; hetzelfde bestand twee keer telt één keer."),
-    "inbox": ("inbox.commands:inbox",
+    "inbox": ("berichten.inbox.commands:inbox",
               "Verwerk berichten die in FOLDER worden gezet: valideren, opslaan, retour en rapport schrijven."),
-    "lijsten": ("validators.level4.commands:lijsten_command",
+    "lijsten": ("berichten.validators.level4.commands:lijsten_command",
                 "Toon de lijsten van niveau 4: bestand, peildatum, aantal rijen, en welke verouderd zijn."),
-    "regio": ("validators.regional.commands:regio_group",
+    "regio": ("berichten.validators.regional.commands:regio_group",
               "Regionale registers (aanmeldingen GRJR, acceptaties Nijmegen) in de database."),
-    "report": ("report.commands:report",
+    "report": ("berichten.report.commands:report",
                "Monitoringrapportage uit de berichtendatabase (GRJR flex-aanbieders, Nijmegen Buurtteams)."),
-    "serve": ("web.commands:serve", "Start een webpagina en JSON-API om berichten te controleren, op deze machine."),
+    "serve": ("berichten.web.commands:serve", "Start een webpagina en JSON-API om berichten te controleren, op deze machine."),
 }
 
 
@@ -212,7 +213,7 @@ def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: i
 
 
 def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) -> None:
-    from validators.parallel import ordered_map
+    from berichten.validators.parallel import ordered_map
 
     inputs = InputPaths(paths)
     files = list(inputs)
@@ -241,7 +242,7 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) ->
 
 def _or_exit_2(results: Iterator):
     """The results of the workers; one that died is an input error of the run, not a traceback."""
-    from validators.parallel import WorkerFailed
+    from berichten.validators.parallel import WorkerFailed
 
     try:
         yield from results
@@ -252,7 +253,7 @@ def _or_exit_2(results: Iterator):
 
 def _file_checker(validator, fmt: str):
     """The work of one file (here or in a worker): its output, verdict and unchecked lists, or the read error."""
-    from validators.jsonl import validation_line  # the same line the web API answers
+    from berichten.validators.jsonl import validation_line  # the same line the web API answers
 
     def check(file: str) -> tuple[str, bool, list[str]] | str:
         try:
@@ -335,8 +336,8 @@ def rules(standaard: str | None, bericht: str | None, niveau: str | None, regio:
       berichten rules --standaard ijw --bericht 301
       berichten rules --regio
     """
-    from validators.catalog import all_codes
-    from validators.jsonl import rule_record
+    from berichten.validators.catalog import all_codes
+    from berichten.validators.jsonl import rule_record
 
     if regio:
         niveau = "regionaal"
@@ -367,7 +368,7 @@ def rules(standaard: str | None, bericht: str | None, niveau: str | None, regio:
 @click.argument("code")
 def explain(code: str) -> None:
     """Leg een regel of code uit: tekst, elementen, retourcode en een voorbeeld."""
-    from validators.catalog import lookup
+    from berichten.validators.catalog import lookup
 
     info = lookup(code)
     if info is None:
@@ -388,14 +389,13 @@ def explain(code: str) -> None:
 
 def _print_examples(fout: str, goed: str) -> None:
     """Show where a failing and a passing example differ: that is the point of the rule."""
-    fixtures = Path(__file__).resolve().parent / "fixtures"
     if not fout:
         return
-    bad = (fixtures / fout).read_text(encoding="utf-8").splitlines()
+    bad = example_path(fout).read_text(encoding="utf-8").splitlines()
     if not goed:
         click.echo(f"\n  Voorbeeld dat de regel schendt: fixtures/{fout}")
         return
-    good = (fixtures / goed).read_text(encoding="utf-8").splitlines()
+    good = example_path(goed).read_text(encoding="utf-8").splitlines()
     click.echo(f"\n  Voorbeeld: fixtures/{fout} (schendt de regel) tegenover fixtures/{goed} (haalt de regel):")
     for line in difflib.unified_diff(good, bad, "goed", "fout", n=2, lineterm=""):
         if line.startswith(("---", "+++")):
@@ -436,7 +436,7 @@ def retour(paths: tuple[str, ...], output_dir: str | None, dagtekening, xsd_dir:
 
 
 def _retour_all(validator, paths: tuple[str, ...], output_dir: str | None, dagtekening) -> None:
-    from validators.retour import kan_retour, retour_nummer, retour_voor, zonder_retourcode
+    from berichten.validators.retour import kan_retour, retour_nummer, retour_voor, zonder_retourcode
 
     inputs = InputPaths(paths)
     files = list(inputs)

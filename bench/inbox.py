@@ -23,10 +23,10 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from inbox.worker import Worker, WorkerOptions  # noqa: E402
-from store.importer import import_paths  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.testing import write_301s  # noqa: E402
+from berichten.inbox.worker import Worker, WorkerOptions  # noqa: E402
+from berichten.store.importer import import_paths  # noqa: E402
+from berichten.store.migrate import upgrade  # noqa: E402
+from berichten.store.testing import write_301s  # noqa: E402
 
 
 def main() -> None:

@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 from berichten.release import match_namespace  # noqa: E402
 from tests import reference  # noqa: E402
-from validators.level4 import Lists  # noqa: E402
-from validators.pipeline import Validator  # noqa: E402
-from validators.xsd import SchemaSet  # noqa: E402
+from berichten.validators.level4 import Lists  # noqa: E402
+from berichten.validators.pipeline import Validator  # noqa: E402
+from berichten.validators.xsd import SchemaSet  # noqa: E402
 
 # The settings of berichten.xmlinput's parser: the baseline parses exactly as hardened as we do.
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, collect_ids=False)
@@ -49,7 +49,7 @@ PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False
 
 def demo_301s() -> list[bytes]:
     """The 301s of the demo set, both standards, in a stable order."""
-    from report.demo import write_demo
+    from berichten.report.demo import write_demo
 
     with tempfile.TemporaryDirectory(prefix="berichten-marginal-") as tmp:
         write_demo(tmp)

@@ -80,13 +80,13 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 from berichten.xmlinput import InputPolicy
-from validators.pipeline import Validator
+from berichten.validators.pipeline import Validator
 validator = Validator(policy=InputPolicy(max_bytes={max_bytes}))
 if {baseline!r}:
     from lxml import etree
     from berichten.release import message_for_namespace
     from tests import reference
-    from validators.xsd import SchemaSet
+    from berichten.validators.xsd import SchemaSet
     schemas = SchemaSet(reference.REFERENCE_DIR)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, collect_ids=False)
 # Warm up on the small template: schemas compiled, lists and rules loaded before the peak is read.

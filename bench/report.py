@@ -35,13 +35,13 @@ os.environ.setdefault("BERICHTEN_PSEUDONIEM_SLEUTEL", "bench-sleutel")
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from report.build import build_report  # noqa: E402
-from report.demo import FLEX, GRJR_GEMEENTEN, GRJR_PRODUCTS, GRJR_TOML, NIJMEGEN_PROVIDERS, NIJMEGEN_TOML, PRESTATIE, SYSTEEM  # noqa: E402
-from store.db import make_engine  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.models import Bericht, DeclaratieAntwoord, Prestatie, Start, Toewijzing  # noqa: E402
-from store.testing import PG_URL, postgres_schema_url, postgres_unavailable  # noqa: E402
-from validators.regional.config import parse_config  # noqa: E402
+from berichten.report.build import build_report  # noqa: E402
+from berichten.report.demo import FLEX, GRJR_GEMEENTEN, GRJR_PRODUCTS, GRJR_TOML, NIJMEGEN_PROVIDERS, NIJMEGEN_TOML, PRESTATIE, SYSTEEM  # noqa: E402
+from berichten.store.db import make_engine  # noqa: E402
+from berichten.store.migrate import upgrade  # noqa: E402
+from berichten.store.models import Bericht, DeclaratieAntwoord, Prestatie, Start, Toewijzing  # noqa: E402
+from berichten.store.testing import PG_URL, postgres_schema_url, postgres_unavailable  # noqa: E402
+from berichten.validators.regional.config import parse_config  # noqa: E402
 
 CHUNK = 20_000
 PER_BERICHT = 10

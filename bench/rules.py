@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from berichten.xmlinput import read_document  # noqa: E402
 from tests import reference  # noqa: E402
-from validators import REGISTRY, SchemaSet  # noqa: E402
-import validators.rules  # noqa: E402,F401  (registers the rules)
+from berichten.validators import REGISTRY, SchemaSet  # noqa: E402
+import berichten.validators.rules  # noqa: E402,F401  (registers the rules)
 
 FIXTURES = ROOT / "fixtures"
 

@@ -30,8 +30,8 @@ sys.path.insert(0, str(PROJECT))
 
 import httpx  # noqa: E402
 
-from validators.jsonl import validation_line  # noqa: E402
-from validators.pipeline import Validator  # noqa: E402
+from berichten.validators.jsonl import validation_line  # noqa: E402
+from berichten.validators.pipeline import Validator  # noqa: E402
 
 MAX_RATIO = 2.0
 

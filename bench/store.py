@@ -28,9 +28,9 @@ sys.path.insert(0, str(PROJECT))
 # Throw-away stores: an explicit key, so no key files are written (PostgreSQL would need a path).
 os.environ.setdefault("BERICHTEN_PSEUDONIEM_SLEUTEL", "bench-sleutel")
 
-from store.importer import import_paths  # noqa: E402
-from store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s, write_mixed  # noqa: E402
-from validators.pipeline import Validator  # noqa: E402
+from berichten.store.importer import import_paths  # noqa: E402
+from berichten.store.testing import PG_URL, postgres_schema_url, postgres_unavailable, write_301s, write_mixed  # noqa: E402
+from berichten.validators.pipeline import Validator  # noqa: E402
 
 
 def rss_mb() -> float:

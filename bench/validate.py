@@ -18,7 +18,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from berichten.xmlinput import read_document  # noqa: E402
-from validators.xsd import SchemaSet  # noqa: E402
+from berichten.validators.xsd import SchemaSet  # noqa: E402
 
 
 def cases(reference: Path) -> dict[str, list[bytes]]:

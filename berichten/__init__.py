@@ -13,6 +13,15 @@ them.
 from __future__ import annotations
 
 import importlib
+import os
+
+# One import root. In a source checkout the design card's folders (validators/, store/, inbox/,
+# report/, web/, xsd/, fixtures/ and cli.py) sit beside this package; the wheel puts them inside
+# it (setup.py). Searching the checkout root as part of this package makes ``berichten.validators``
+# and the package data resolve the same way in both (docs/decisions.md, "One import root").
+_CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if os.path.isfile(os.path.join(_CHECKOUT, "cli.py")) and os.path.isdir(os.path.join(_CHECKOUT, "validators")):
+    __path__.append(_CHECKOUT)
 from typing import TYPE_CHECKING, Any
 
 from berichten.errors import BerichtenError, GenerateError, ParseError

@@ -24,7 +24,7 @@ from berichten.release import DEFAULT_RELEASE, RELEASES, get_release
 
 if TYPE_CHECKING:
     from berichten.models.shared import Bericht
-    from validators.xsd import SchemaSet
+    from berichten.validators.xsd import SchemaSet
 
 # The models (pydantic) load on first use, so that ``import berichten`` stays cheap.
 

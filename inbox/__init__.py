@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_LAZY = {"Layout": "inbox.layout", "Worker": "inbox.worker", "WorkerOptions": "inbox.worker"}
+_LAZY = {"Layout": "berichten.inbox.layout", "Worker": "berichten.inbox.worker", "WorkerOptions": "berichten.inbox.worker"}
 
 __all__ = ["Layout", "Worker", "WorkerOptions"]
 

@@ -8,6 +8,6 @@ if __name__ == "__main__":
     from berichten import stop
 
     stop.install()
-    from inbox.commands import inbox
+    from berichten.inbox.commands import inbox
 
     inbox(prog_name="python -m inbox")

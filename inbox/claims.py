@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from inbox.layout import Layout
+from berichten.inbox.layout import Layout
 
 log = logging.getLogger("inbox")
 LOCK_NAME = ".lock"

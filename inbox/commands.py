@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from store.config import DB_ENV, DEFAULT_URL
+from berichten.store.config import DB_ENV, DEFAULT_URL
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -50,16 +50,16 @@ def inbox(
       berichten inbox /srv/inbox --db sqlite:///berichten.db
       berichten inbox /srv/inbox --once --config fixtures/regio/grjr.toml
     """
-    from inbox.logs import setup_logging
-    from inbox.regional import Regional, RegionalUnavailable
-    from inbox.worker import Worker, WorkerOptions
+    from berichten.inbox.logs import setup_logging
+    from berichten.inbox.regional import Regional, RegionalUnavailable
+    from berichten.inbox.worker import Worker, WorkerOptions
 
     if config:
         try:
             Regional(config)  # a wrong TOML is a usage error, before anything starts
         except RegionalUnavailable as exc:
             raise click.UsageError(str(exc)) from None
-    from validators.level4 import ListError, load_lists
+    from berichten.validators.level4 import ListError, load_lists
 
     try:
         load_lists(lijsten or config)  # a missing or malformed list stops the worker before it starts
@@ -70,7 +70,7 @@ def inbox(
     worker = Worker(folder, WorkerOptions(url=url, settle=settle, interval=interval, config=config, host=host,
                                           lijsten=lijsten))
     worker.install_signal_handlers()
-    from store.keys import KeyMissing
+    from berichten.store.keys import KeyMissing
 
     try:
         t = worker.run(once=once)

@@ -13,7 +13,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from inbox.reports import mask_text
+from berichten.inbox.reports import mask_text
 
 LOGGER = "inbox"
 

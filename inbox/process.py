@@ -24,16 +24,16 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from berichten.findings import Finding
-from inbox.claims import names_lock, parse_claim, with_slot
-from inbox.layout import AFGEKEURD, REPORT_JSON, REPORT_TXT, RETOUR, VERWERKT, Layout, first_free, split_name, stem
-from inbox.regional import Regional
-from inbox.reports import Report, read_claim_token
-from inbox.retour import build_retour, retour_nummer
-from store.config import Pseudonymiser
-from store.db import make_engine
-from store.importer import Importer, ImportSummary
-from store.models import Bericht
-from validators.pipeline import ValidationResult, Validator
+from berichten.inbox.claims import names_lock, parse_claim, with_slot
+from berichten.inbox.layout import AFGEKEURD, REPORT_JSON, REPORT_TXT, RETOUR, VERWERKT, Layout, first_free, split_name, stem
+from berichten.inbox.regional import Regional
+from berichten.inbox.reports import Report, read_claim_token
+from berichten.inbox.retour import build_retour, retour_nummer
+from berichten.store.config import Pseudonymiser
+from berichten.store.db import make_engine
+from berichten.store.importer import Importer, ImportSummary
+from berichten.store.models import Bericht
+from berichten.validators.pipeline import ValidationResult, Validator
 
 log = logging.getLogger(__name__)
 LEVELS = ("1", "2", "3", "4")

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from berichten.findings import Finding
-from validators.pipeline import ValidationResult
+from berichten.validators.pipeline import ValidationResult
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +23,12 @@ class RegionalUnavailable(RuntimeError):
 class Regional:
     def __init__(self, config_path: str | Path) -> None:
         try:
-            from validators.regional.check import check_result, make_evaluator
-            from validators.regional.config import load_config
-            from validators.regional.facts import Facts, session_pseudonymiser
+            from berichten.validators.regional.check import check_result, make_evaluator
+            from berichten.validators.regional.config import load_config
+            from berichten.validators.regional.facts import Facts, session_pseudonymiser
         except ImportError as exc:
             raise RegionalUnavailable(f"regionale regels niet beschikbaar: {exc}") from None
-        from validators.regional.errors import RegionalInputError
+        from berichten.validators.regional.errors import RegionalInputError
 
         try:
             config = load_config(config_path)

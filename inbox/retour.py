@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 from berichten.findings import Finding
-from validators.pipeline import ValidationResult
-from validators.retour import kan_retour, retour_nummer as answer_number, retour_voor
+from berichten.validators.pipeline import ValidationResult
+from berichten.validators.retour import kan_retour, retour_nummer as answer_number, retour_voor
 
 
 def retour_nummer(result: ValidationResult) -> str | None:

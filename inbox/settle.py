@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from inbox.layout import wanted
+from berichten.inbox.layout import wanted
 
 Signature = tuple[int, int, int]  # size, mtime_ns, inode
 

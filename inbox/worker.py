@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from berichten import stop
-from inbox.claims import ClaimFolder
-from inbox.layout import Layout
-from inbox.logs import event
-from inbox.process import Outcome, Processor
-from inbox.regional import Regional
-from inbox.reports import ACCEPTED
-from inbox.settle import Settler
-from store.config import database_url
-from store.keys import KeyMissing
-from store.migrate import upgrade
+from berichten.inbox.claims import ClaimFolder
+from berichten.inbox.layout import Layout
+from berichten.inbox.logs import event
+from berichten.inbox.process import Outcome, Processor
+from berichten.inbox.regional import Regional
+from berichten.inbox.reports import ACCEPTED
+from berichten.inbox.settle import Settler
+from berichten.store.config import database_url
+from berichten.store.keys import KeyMissing
+from berichten.store.migrate import upgrade
 
 log = logging.getLogger("inbox")
 
@@ -92,8 +92,8 @@ class Worker:
 
     def _validator(self):
         """Levels 1-2 and 4; the level-4 lists of --lijsten or of the regional TOML's [lijsten]."""
-        from validators.level4 import load_lists
-        from validators.pipeline import Validator
+        from berichten.validators.level4 import load_lists
+        from berichten.validators.pipeline import Validator
 
         return Validator(lists=load_lists(self.options.lijsten or self.options.config))
 

@@ -6,13 +6,13 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import inspect
 
-from report.grjr import build_grjr
-from report.model import Report
-from report.nijmegen import build_nijmegen
-from report.series import default_period, month_end, months_between
-from report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN
-from store.db import make_engine
-from validators.regional.config import RegionConfig
+from berichten.report.grjr import build_grjr
+from berichten.report.model import Report
+from berichten.report.nijmegen import build_nijmegen
+from berichten.report.series import default_period, month_end, months_between
+from berichten.report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN
+from berichten.store.db import make_engine
+from berichten.validators.regional.config import RegionConfig
 
 
 class ReportError(ValueError):

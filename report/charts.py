@@ -7,7 +7,7 @@ import re
 import pygal
 from pygal.style import Style
 
-from report.model import Chart
+from berichten.report.model import Chart
 
 _STYLE = Style(
     background="white", plot_background="white", foreground="#222", foreground_strong="#111",

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import click
 
-from store.config import DB_ENV, DEFAULT_URL
+from berichten.store.config import DB_ENV, DEFAULT_URL
 
 EXIT_USAGE = 2
 
 
 def _load_configs(paths: tuple[str, ...], regio: str | None):
-    from validators.regional.config import load_config
-    from validators.regional.errors import ConfigError
+    from berichten.validators.regional.config import load_config
+    from berichten.validators.regional.errors import ConfigError
 
     if not paths:
         # Without --config: the registers in ./regio/ (grjr.toml, nijmegen.toml), or the one --regio names.
@@ -42,7 +42,7 @@ def _load_configs(paths: tuple[str, ...], regio: str | None):
 def _month(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
-    from report.series import parse_month
+    from berichten.report.series import parse_month
 
     try:
         return parse_month(value)
@@ -78,8 +78,8 @@ def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onder
       berichten report --config regio/grjr.toml --format csv --csv-sep ';' -o grjr.csv
       berichten report --nachtelijk --uit /srv/rapportages --config regio/grjr.toml --config regio/nijmegen.toml
     """
-    from report.build import ReportError, build_report
-    from report.privacy import suppress
+    from berichten.report.build import ReportError, build_report
+    from berichten.report.privacy import suppress
 
     peil = peildatum.date() if peildatum else None
     cfgs = _load_configs(configs, regio)
@@ -90,7 +90,7 @@ def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onder
             if not uit:
                 raise click.UsageError("--nachtelijk heeft --uit MAP nodig")
             from berichten import stop
-            from report.nightly import run_nightly
+            from berichten.report.nightly import run_nightly
 
             for done, cfg in enumerate(cfgs):
                 if stop.requested():  # SIGTERM/SIGINT: stop between two regions, never inside a file
@@ -112,7 +112,7 @@ def report(url, regio, configs, peildatum, van, tot, fmt, output, csv_sep, onder
 
 
 def _emit(rep, fmt: str, output: str | None, csv_sep: str) -> None:
-    from report.render import print_table, to_csv, to_html, to_json
+    from berichten.report.render import print_table, to_csv, to_html, to_json
 
     if fmt == "table":
         if output:
@@ -143,14 +143,14 @@ def demo(uit: str, seed: int | None, url: str | None) -> None:
       berichten demo --uit demo --db sqlite:///demo.db
       berichten report --db sqlite:///demo.db --config demo/regio/grjr.toml --peildatum 2026-10-31
     """
-    from report.demo import DEMO_PEILDATUM, DEMO_SEED, load_demo, write_demo
+    from berichten.report.demo import DEMO_PEILDATUM, DEMO_SEED, load_demo, write_demo
 
     summary = write_demo(uit, seed=DEMO_SEED if seed is None else seed)
     counts = ", ".join(f"{n}x {code}" for code, n in summary.files.items())
     click.echo(f"{uit}: {counts}; {summary.aanmeldingen} aanmeldingen, {summary.acceptaties} acceptaties")
     click.echo(f"registers: {summary.regio / 'grjr.toml'}, {summary.regio / 'nijmegen.toml'}; peildatum van de set: {DEMO_PEILDATUM}")
     if url:
-        from store.migrate import upgrade_store
+        from berichten.store.migrate import upgrade_store
 
         upgrade_store(url, demo_key=True)  # a demo store, marked by its key file (soort: demo)
         result = load_demo(summary, url)

@@ -17,10 +17,10 @@ from sqlalchemy import Table as DbTable
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, Subquery
 
-from report.series import Month, months_table
-from report.sqldates import days_inclusive
-from report.state import materialise
-from store.models import DeclaratieAntwoord, Prestatie
+from berichten.report.series import Month, months_table
+from berichten.report.sqldates import days_inclusive
+from berichten.report.state import materialise
+from berichten.store.models import DeclaratieAntwoord, Prestatie
 
 P = Prestatie.__table__
 DA = DeclaratieAntwoord.__table__
@@ -76,7 +76,7 @@ def submitted_unassessed(conn: Connection, gemeenten: Sequence[str]) -> int:
     unanswered 323 message, so only the Prestaties of those messages are read."""
     from sqlalchemy import func
 
-    from store.models import Bericht
+    from berichten.store.models import Bericht
 
     B = Bericht.__table__
     ans = aliased(DA, name="antwoord")

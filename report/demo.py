@@ -206,7 +206,7 @@ class _Exchange:
         return begin
 
     def _record(self, a: _Allocation, begin: date, stop: date | None) -> None:
-        from report.demo_declaraties import Trajectory
+        from berichten.report.demo_declaraties import Trajectory
 
         per_week = int(a.omvang["volume"]) if a.omvang.get("frequentie") == "2" else int(a.omvang["volume"]) // 4
         # Without a stop the allocation still ends on its Einddatum: nothing is delivered after it.
@@ -311,7 +311,7 @@ def _nijmegen(rnd: random.Random, writer: _Writer, used: set[str], clients: int)
 
 
 def _add_months(d: date, months: int) -> date:
-    from validators.regional.hours import add_months
+    from berichten.validators.regional.hours import add_months
 
     return add_months(d, months)
 
@@ -530,7 +530,7 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, grjr_clients: int =
     aanmeldingen = _grjr(rnd, writer, used, grjr_clients)
     acceptaties = _nijmegen(rnd, writer, used, nijmegen_clients)
     if declaraties:
-        from report.demo_declaraties import write_declarations
+        from berichten.report.demo_declaraties import write_declarations
 
         write_declarations(writer.trajects, writer.write_raw, seed=seed + 323, peildatum=DEMO_PEILDATUM)
     regio = folder / "regio"
@@ -548,8 +548,8 @@ def write_demo(folder: str | Path, *, seed: int = DEMO_SEED, grjr_clients: int =
 
 def load_demo(summary_or_folder: DemoSummary | str | Path, url: str, *, pseudonym_key: str | None = None):
     """Import the demo messages and fact files into the store at ``url`` (created when new)."""
-    from store.importer import import_paths
-    from store.regio_tables import create_tables, import_csv
+    from berichten.store.importer import import_paths
+    from berichten.store.regio_tables import create_tables, import_csv
 
     folder = summary_or_folder.folder if isinstance(summary_or_folder, DemoSummary) else Path(summary_or_folder)
     result = import_paths([folder / "berichten"], url, pseudonym_key=pseudonym_key)

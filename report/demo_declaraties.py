@@ -160,8 +160,8 @@ def write_declarations(
 ) -> dict[str, int]:
     """Write the 323s and their 325s through ``write(region, name, dagtekening, bytes)``; returns
     how many of each were written. Raises ValueError when a generated 323 fails level 1 or 2."""
-    from validators.pipeline import Validator
-    from validators.retour import retour_voor
+    from berichten.validators.pipeline import Validator
+    from berichten.validators.retour import retour_voor
 
     rnd = random.Random(seed)
     last_month = date(peildatum.year, peildatum.month, 1) - timedelta(days=1)

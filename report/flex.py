@@ -23,8 +23,8 @@ from sqlalchemy import Connection, ColumnElement, Integer, and_, case, exists, f
 from sqlalchemy import Table as DbTable
 from sqlalchemy.orm import aliased
 
-from report.state import materialise
-from validators.regional.config import RegionConfig, Role
+from berichten.report.state import materialise
+from berichten.validators.regional.config import RegionConfig, Role
 
 FLEX_CODES = tuple(f"GRJR-FLEX-00{i}" for i in range(1, 6))
 FLAGS = tuple(f"f{i}" for i in range(1, 6))  # one 0/1 column per code, in FLEX_CODES order
@@ -60,7 +60,7 @@ def aanmeldingen_present(conn: Connection) -> bool:
     """The store has aanmeldingen; an absent or empty table means "not configured" (as for the checker)."""
     if not inspect(conn).has_table("regio_aanmelding"):
         return False
-    from store.regio_tables import RegioAanmelding
+    from berichten.store.regio_tables import RegioAanmelding
 
     a = RegioAanmelding.__table__
     return conn.execute(select(literal(1)).select_from(a).limit(1)).first() is not None
@@ -88,7 +88,7 @@ def flex_verdicts(conn: Connection, cfg: RegionConfig, scope: DbTable) -> DbTabl
     f1..f5 (1 = GRJR-FLEX-00n not met). Needs the ``regio_aanmelding`` table (see
     ``aanmeldingen_present``).
     """
-    from store.regio_tables import RegioAanmelding
+    from berichten.store.regio_tables import RegioAanmelding
 
     a = RegioAanmelding.__table__
     exact = aliased(a, name="exact")

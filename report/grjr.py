@@ -9,11 +9,11 @@ from sqlalchemy import Connection, String, and_, case, cast, false, func, inspec
 from sqlalchemy import Table as DbTable
 from sqlalchemy.sql import Subquery
 
-from report.flex import FLAGS, FLEX_CODES, aanmeldingen_present, failing, flex_scope, flex_verdicts
-from report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
-from report.series import Month, episodes, flow_per_month, months_table
-from report.state import active_on, current_allocations, materialise, rejected_heen, unanswered_heen
-from validators.regional.config import RegionConfig
+from berichten.report.flex import FLAGS, FLEX_CODES, aanmeldingen_present, failing, flex_scope, flex_verdicts
+from berichten.report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
+from berichten.report.series import Month, episodes, flow_per_month, months_table
+from berichten.report.state import active_on, current_allocations, materialise, rejected_heen, unanswered_heen
+from berichten.validators.regional.config import RegionConfig
 
 ONBEKEND = "onbekend"
 
@@ -37,7 +37,7 @@ def aanmelding_opdracht(conn: Connection, alloc: Subquery):
     empty or equal), as a correlated subquery; NULL when there is none or no aanmeldingen table."""
     if not inspect(conn).has_table("regio_aanmelding"):
         return literal(None, String(64))
-    from store.regio_tables import RegioAanmelding
+    from berichten.store.regio_tables import RegioAanmelding
 
     a = RegioAanmelding.__table__
     return (
@@ -86,9 +86,9 @@ def build_grjr(conn: Connection, cfg: RegionConfig, peildatum: date, months: Seq
 def _declaration_sections(conn, cfg, current, flex, peildatum, months) -> list[Section]:
     """The kwartaalgesprek table and the budgetplafonds, from the stored 323s/325s."""
     # Imported here: both modules build on this one's opdracht helpers.
-    from report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
-    from report.kwartaal import kwartaal_section
-    from report.plafond import plafond_section
+    from berichten.report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
+    from berichten.report.kwartaal import kwartaal_section
+    from berichten.report.plafond import plafond_section
 
     index_allocations(conn, current)
     prest = counted_prestaties(conn, list(cfg.regio.gemeenten))

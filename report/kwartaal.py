@@ -15,12 +15,12 @@ from datetime import date
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Table as DbTable
 
-from report.declaraties import on_allocation
-from report.grjr import aanmelding_opdracht, opdracht_case
-from report.model import Column, Section, Table
-from report.series import Month
-from report.sqldates import part
-from report.verzilvering import declarable_months
+from berichten.report.declaraties import on_allocation
+from berichten.report.grjr import aanmelding_opdracht, opdracht_case
+from berichten.report.model import Column, Section, Table
+from berichten.report.series import Month
+from berichten.report.sqldates import part
+from berichten.report.verzilvering import declarable_months
 
 
 def quarter_label(year: int, quarter: int) -> str:

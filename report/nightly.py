@@ -7,10 +7,10 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from report.build import build_report
-from report.privacy import suppress
-from report.render import to_csv, to_html, to_json
-from validators.regional.config import RegionConfig
+from berichten.report.build import build_report
+from berichten.report.privacy import suppress
+from berichten.report.render import to_csv, to_html, to_json
+from berichten.validators.regional.config import RegionConfig
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,15 @@ from sqlalchemy import Connection, Float, String, and_, case, cast, func, inspec
 from sqlalchemy import Table as DbTable
 from sqlalchemy.sql import Subquery
 
-from report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
-from report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
-from report.plafond import plafond_section
-from report.series import Month, months_table
-from report.sqldates import days_inclusive, plus_days, with_months
-from report.state import current_allocations, definitive_stops, first_starts, materialise, rejected_heen
-from report.traject import traject_section
-from report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN, verzilvering_section
-from validators.regional.config import RegionConfig
+from berichten.report.declaraties import counted_prestaties, index_allocations, submitted_unassessed
+from berichten.report.model import NIET_BESCHIKBAAR, Chart, Column, Section, Table
+from berichten.report.plafond import plafond_section
+from berichten.report.series import Month, months_table
+from berichten.report.sqldates import days_inclusive, plus_days, with_months
+from berichten.report.state import current_allocations, definitive_stops, first_starts, materialise, rejected_heen
+from berichten.report.traject import traject_section
+from berichten.report.verzilvering import DEFAULT_ZONDER_DECLARATIE_MAANDEN, verzilvering_section
+from berichten.validators.regional.config import RegionConfig
 
 REGULIER = ("02A03", "45A04")
 SPECIALISTISCH = ("02A05", "45A05")
@@ -36,7 +36,7 @@ def buurtteam_expr(conn: Connection, alloc: Subquery):
     """Buurtteam type from the acceptance register (client, aanbieder, product); 'onbekend' without a row."""
     if not inspect(conn).has_table("regio_acceptatie"):
         return literal("onbekend", String)
-    from store.regio_tables import RegioAcceptatie
+    from berichten.store.regio_tables import RegioAcceptatie
 
     acc = RegioAcceptatie.__table__
     found = (

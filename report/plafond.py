@@ -17,11 +17,11 @@ from datetime import date
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Table as DbTable
 
-from report.declaraties import allocated_in_window
-from report.model import Column, Section, Table
-from report.series import Month, month_end
-from report.sqldates import part
-from report.traject import declared_until
+from berichten.report.declaraties import allocated_in_window
+from berichten.report.model import Column, Section, Table
+from berichten.report.series import Month, month_end
+from berichten.report.sqldates import part
+from berichten.report.traject import declared_until
 
 ALLE = "alle"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from report.model import Report
+from berichten.report.model import Report
 
 DEFAULT_DREMPEL = 5
 

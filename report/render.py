@@ -10,8 +10,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from report.charts import render_svg
-from report.model import Report
+from berichten.report.charts import render_svg
+from berichten.report.model import Report
 
 REGIO_TITEL = {"grjr": "Monitoring flex-aanbieders GRJR", "nijmegen": "Monitoring Buurtteams Nijmegen"}
 FORMATS = ("html", "csv", "json", "table")
@@ -46,7 +46,7 @@ def title(report: Report) -> str:
 
 
 def to_html(report: Report) -> str:
-    env = Environment(loader=PackageLoader("report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(loader=PackageLoader("berichten.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("report.html.j2")
     svgs = {c.id: Markup(render_svg(c)) for s in report.sections for c in s.charts}  # pygal output, no user text unescaped
     return template.render(report=report, title=title(report), svgs=svgs, fmt=fmt,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import Date, String, and_, case, func, literal, select, union_all
 from sqlalchemy.sql import Subquery
 
-from report.sqldates import plus_days
+from berichten.report.sqldates import plus_days
 
 
 @dataclass(frozen=True)

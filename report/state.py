@@ -14,8 +14,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.sqltypes import NullType
 
-from report.sqldates import OPEN_END
-from store.models import STATUS_STORED, Bericht, Retour, Start, Stop, Toewijzing
+from berichten.report.sqldates import OPEN_END
+from berichten.store.models import STATUS_STORED, Bericht, Retour, Start, Stop, Toewijzing
 
 T = Toewijzing.__table__
 B = Bericht.__table__

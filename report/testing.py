@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from berichten.generate import generate
-from store.migrate import upgrade
+from berichten.store.migrate import upgrade
 
 _BSN_BASE = 99990000
 
@@ -118,7 +118,7 @@ def migrated_database(backend: str, folder: Path) -> Iterator[str]:
         return
     import pytest
 
-    from store.testing import postgres_schema_url, postgres_unavailable
+    from berichten.store.testing import postgres_schema_url, postgres_unavailable
 
     reason = postgres_unavailable()
     if reason:

@@ -17,10 +17,10 @@ from sqlalchemy import Connection, Float, and_, case, cast, func, literal, selec
 from sqlalchemy import Table as DbTable
 from sqlalchemy.sql import Subquery
 
-from report.declaraties import on_allocation
-from report.model import Column, Section, Table
-from report.sqldates import days_inclusive
-from report.state import definitive_stops, first_starts, materialise
+from berichten.report.declaraties import on_allocation
+from berichten.report.model import Column, Section, Table
+from berichten.report.sqldates import days_inclusive
+from berichten.report.state import definitive_stops, first_starts, materialise
 
 ALLE = "alle"
 

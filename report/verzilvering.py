@@ -13,11 +13,11 @@ from datetime import date
 from sqlalchemy import Connection, exists, func, literal, select
 from sqlalchemy import Table as DbTable
 
-from report.declaraties import allocated_per_month, on_allocation
-from report.model import Chart, Column, Section, Table
-from report.series import Month
-from report.sqldates import part, plus_months
-from report.state import materialise
+from berichten.report.declaraties import allocated_per_month, on_allocation
+from berichten.report.model import Chart, Column, Section, Table
+from berichten.report.series import Month
+from berichten.report.sqldates import part, plus_months
+from berichten.report.state import materialise
 
 BAND = (0.50, 0.65)  # the convenant: 50 to 65 % of allocated care is delivered
 DEFAULT_ZONDER_DECLARATIE_MAANDEN = 3

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from berichten import stop
-from store.config import DB_ENV, DEFAULT_URL
-from validators.jobs import jobs_option
+from berichten.store.config import DB_ENV, DEFAULT_URL
+from berichten.validators.jobs import jobs_option
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -46,8 +46,8 @@ def db_upgrade(url: str, demo_key: bool) -> None:
       berichten db upgrade --db sqlite:///berichten.db
       BERICHTEN_SLEUTELBESTAND=/etc/berichten/sleutel berichten db upgrade --db postgresql+psycopg://...
     """
-    from store.keys import KeyMissing
-    from store.migrate import upgrade_store
+    from berichten.store.keys import KeyMissing
+    from berichten.store.migrate import upgrade_store
 
     try:
         done = upgrade_store(url, demo_key=demo_key, announce=False)
@@ -80,9 +80,9 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
       berichten import inbox/ --db sqlite:///berichten.db
     Exitcode: 0 alles opgeslagen, 1 minstens één bericht afgekeurd, 2 gebruiksfout.
     """
-    from store.importer import import_paths
-    from store.keys import KeyMissing
-    from validators.parallel import WorkerFailed
+    from berichten.store.importer import import_paths
+    from berichten.store.keys import KeyMissing
+    from berichten.validators.parallel import WorkerFailed
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
@@ -124,8 +124,8 @@ def _stop_point(_done: int, _total: int | None) -> None:
 
 def _validator(lijsten: str | None):
     """Levels 1-2 and 4 with the level-4 lists of ``--lijsten``; a bad list is an input error (exit 2)."""
-    from validators.level4 import ListError, load_lists
-    from validators.pipeline import Validator
+    from berichten.validators.level4 import ListError, load_lists
+    from berichten.validators.pipeline import Validator
 
     try:
         return Validator(lists=load_lists(lijsten))
@@ -138,7 +138,7 @@ def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, val
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from store.importer import import_paths
+    from berichten.store.importer import import_paths
 
     with Progress(
         TextColumn("importeren"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True,
@@ -167,8 +167,8 @@ def export_command(id_: int | None, identificatie: str | None, afzender: str | N
       berichten export --id 12 -o bericht.xml
       berichten export --identificatie 123456789012 --afzender 0384
     """
-    from store.errors import StoreError
-    from store.export import export_bytes
+    from berichten.store.errors import StoreError
+    from berichten.store.export import export_bytes
 
     if (id_ is None) == (identificatie is None):
         raise click.UsageError("geef precies één van --id en --identificatie")

@@ -26,7 +26,7 @@ def database_url(url: str | None = None) -> str:
 
 def pseudonym_key(key: str | bytes | None = None, url: str | None = None) -> bytes:
     """The key for the store at ``url`` (default: ``database_url()``); see ``store.keys.store_key``."""
-    from store.keys import store_key
+    from berichten.store.keys import store_key
 
     return store_key(database_url(url), key)
 

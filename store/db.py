@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from store.config import database_url
+from berichten.store.config import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 

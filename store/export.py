@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlmodel import Session
 
-from store.db import make_engine
-from store.errors import AmbiguousMessage, MessageNotFound
-from store.models import Bericht
+from berichten.store.db import make_engine
+from berichten.store.errors import AmbiguousMessage, MessageNotFound
+from berichten.store.models import Bericht
 
 
 def find_ids(session: Session, *, identificatie: str, afzender: str | None = None, berichtcode: str | None = None) -> list[int]:

@@ -17,7 +17,7 @@ from berichten.header import Header, read_header
 from berichten.texts import child_texts
 from berichten.release import RETOUR_VAN, MessageType, get_release
 from berichten.xpath import element_path
-from store.models import (
+from berichten.store.models import (
     Antwoord, Declaratie, DeclaratieAntwoord, Prestatie, Retour, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
 )
 

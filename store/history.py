@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, String, and_, any_, bindparam, false, or_, select, tuple_, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from store.config import Pseudonymiser
-from store.models import (
+from berichten.store.config import Pseudonymiser
+from berichten.store.models import (
     Antwoord, Bericht, Declaratie, DeclaratieAntwoord, Prestatie, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
 )
-from validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
+from berichten.validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
 B, T, SA, SO, V, W, A = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord))
 D, P, DA = (m.__table__.c for m in (Declaratie, Prestatie, DeclaratieAntwoord))

@@ -26,18 +26,18 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Table, select
 
-from store.config import Pseudonymiser, database_url
-from store.db import make_engine
-from store.extract import Record, extract_records
-from store.history import StoreHistory, in_values
-from store.migrate import upgrade
-from store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
-from store.pending import PendingHistory
-from store.validate import add_history_findings, verdict
+from berichten.store.config import Pseudonymiser, database_url
+from berichten.store.db import make_engine
+from berichten.store.extract import Record, extract_records
+from berichten.store.history import StoreHistory, in_values
+from berichten.store.migrate import upgrade
+from berichten.store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
+from berichten.store.pending import PendingHistory
+from berichten.store.validate import add_history_findings, verdict
 from berichten.files import xml_files
-from store.write import write_berichten, write_rows
-from validators.parallel import MIN_ITEMS_FOR_POOL, ParallelValidator
-from validators.pipeline import ValidationResult, Validator
+from berichten.store.write import write_berichten, write_rows
+from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, ParallelValidator
+from berichten.validators.pipeline import ValidationResult, Validator
 
 BERICHT = Bericht.__table__
 _STORED_SHAS = {pg: select(BERICHT.c.sha256).where(in_values(BERICHT.c.sha256, "shas", pg)) for pg in (False, True)}

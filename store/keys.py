@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.errors import StoreError
+from berichten.store.errors import StoreError
 
 KEY_ENV = "BERICHTEN_PSEUDONIEM_SLEUTEL"
 KEY_FILE_ENV = "BERICHTEN_SLEUTELBESTAND"

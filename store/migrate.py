@@ -17,12 +17,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-from store.config import database_url
-from store.db import make_engine
-from store.keys import KeyFile, key_source_for_new_store, sqlite_file, write_key_file
+from berichten.resources import data_path
+from berichten.store.config import database_url
+from berichten.store.db import make_engine
+from berichten.store.keys import KeyFile, key_source_for_new_store, sqlite_file, write_key_file
 
 log = logging.getLogger(__name__)
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = data_path("berichten.store.migrations")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
-from store.extract import (
+from berichten.store.extract import (
     ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record,
 )
-from store.history import StoreHistory
-from validators.history import AFGEWEZEN, VERWIJDERD, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
+from berichten.store.history import StoreHistory
+from berichten.validators.history import AFGEWEZEN, VERWIJDERD, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
 
 class PendingHistory:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
-from store.models import Toewijzing
+from berichten.store.models import Toewijzing
 
 
 def current_toewijzingen(

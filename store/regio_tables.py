@@ -19,10 +19,10 @@ from sqlalchemy import BigInteger, Date, DateTime, Index, String, delete, inspec
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel
 
-from store.config import Pseudonymiser
-from store.db import make_engine
-from validators.regional.errors import FactsError
-from validators.regional.facts import Aanmelding, Acceptatie, Facts, parse_aanmeldingen, parse_acceptaties
+from berichten.store.config import Pseudonymiser
+from berichten.store.db import make_engine
+from berichten.validators.regional.errors import FactsError
+from berichten.validators.regional.facts import Aanmelding, Acceptatie, Facts, parse_aanmeldingen, parse_acceptaties
 
 Register = Literal["aanmeldingen", "acceptaties"]
 

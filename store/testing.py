@@ -26,8 +26,8 @@ from lxml import etree
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from store.migrate import upgrade
-from store.models import TABLES
+from berichten.store.migrate import upgrade
+from berichten.store.models import TABLES
 
 PG_URL = os.environ.get("BERICHTEN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "store"
@@ -220,7 +220,7 @@ def build(
 
 def fake_bsns(start: int = 100_000_000) -> Iterator[str]:
     """Nine-digit numbers from ``start`` on that pass the 11-proef: fake BSNs for tests and benches."""
-    from validators.rules.common import elfproef
+    from berichten.validators.rules.common import elfproef
 
     return (digits for digits in map(str, itertools.count(start)) if elfproef(digits))
 

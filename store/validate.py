@@ -11,11 +11,11 @@ import hashlib
 from dataclasses import dataclass
 
 from berichten.findings import Finding
-from store.config import Pseudonymiser
-from store.db import make_engine
-from store.history import StoreHistory
-from validators.history import run_history
-from validators.pipeline import ValidationResult, Validator
+from berichten.store.config import Pseudonymiser
+from berichten.store.db import make_engine
+from berichten.store.history import StoreHistory
+from berichten.validators.history import run_history
+from berichten.validators.pipeline import ValidationResult, Validator
 
 
 @dataclass(frozen=True)

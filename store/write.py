@@ -17,7 +17,7 @@ from sqlalchemy import (
     JSON, BigInteger, Boolean, Connection, Date, DateTime, Integer, LargeBinary, String, Table, Time, text,
 )
 
-from store.models import Bericht
+from berichten.store.models import Bericht
 
 BERICHT = Bericht.__table__
 

@@ -8,7 +8,7 @@ import pytest
 from tests import reference as _reference
 
 # The store's fixtures (store_url, empty_store_url: SQLite and PostgreSQL) for every test module.
-pytest_plugins = ("store.testing",)
+pytest_plugins = ("berichten.store.testing",)
 
 # Every store the tests make (and every subprocess they start) uses this explicit test key, never
 # a key file of its own; tests of the key files themselves remove it (tests/test_store_keys.py).

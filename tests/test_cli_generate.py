@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from validators.pipeline import Validator
+from berichten.cli import main
+from berichten.validators.pipeline import Validator
 
 PROJECT = Path(__file__).resolve().parent.parent
 GENERATE = PROJECT / "fixtures" / "generate"

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from berichten import parse
-from cli import main
-from validators.pipeline import Validator
+from berichten.cli import main
+from berichten.validators.pipeline import Validator
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO = PROJECT / "fixtures" / "demo"

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from berichten.cli import main
 
 
 def rules_jsonl(*args: str) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from berichten.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO = PROJECT / "fixtures" / "demo"

@@ -44,7 +44,7 @@ def test_the_table_names_every_fixture():
 
 @pytest.mark.parametrize(("standaard", "nummer", "name"), TABLE, ids=[t[2] for t in TABLE])
 def test_fixture_gives_its_message_valid_for_both_schema_sets(reference, standaard, nummer, name):
-    from validators.xsd import SchemaSet
+    from berichten.validators.xsd import SchemaSet
 
     data = generate((GENERATE / name).read_bytes())
     bericht = parse(data)
@@ -69,7 +69,7 @@ def test_fixture_generates_a_valid_message(reference, name):
 
 
 def test_generate_checks_against_a_schema_set_when_given(reference):
-    from validators.xsd import SchemaSet
+    from berichten.validators.xsd import SchemaSet
 
     data = generate(_load("jw315-verzoek.json"), schemas=SchemaSet(reference.REFERENCE_DIR))
     assert b"<jw315:GezagsdragerBekend>1</jw315:GezagsdragerBekend>" in data

@@ -10,7 +10,7 @@ import pytest
 from berichten.header import Header, read_header
 from berichten.texts import child_texts
 from berichten.xmlinput import read_document
-from store.testing import build
+from berichten.store.testing import build
 
 
 @pytest.mark.parametrize("standaard", ["ijw", "iwmo"])

@@ -26,14 +26,14 @@ from lxml import etree
 from sqlalchemy import select
 
 from berichten.findings import Finding
-from store.config import Pseudonymiser
-from store.db import make_engine
-from store.importer import Importer, ImportSummary, StoredMessage
-from store.models import STATUS_REJECTED, STATUS_STORED, Bericht
-from store.testing import FIXTURES, build
-from validators.history import HISTORY_REGISTRY
-from validators.pipeline import Validator
-from validators.retour import retour_voor
+from berichten.store.config import Pseudonymiser
+from berichten.store.db import make_engine
+from berichten.store.importer import Importer, ImportSummary, StoredMessage
+from berichten.store.models import STATUS_REJECTED, STATUS_STORED, Bericht
+from berichten.store.testing import FIXTURES, build
+from berichten.validators.history import HISTORY_REGISTRY
+from berichten.validators.pipeline import Validator
+from berichten.validators.retour import retour_voor
 
 PROJECT = Path(__file__).resolve().parent.parent
 ANDERE_BSN = "111222333"
@@ -310,7 +310,7 @@ DECLARATIE_REGELS = {"TR304", "TR307", "TR308", "TR314", "TR321", "TR322", "TR32
 
 
 def test_every_declaration_rule_fails_and_passes_a_scenario():
-    registered = {r.code for r in HISTORY_REGISTRY if r.check.__module__ == "validators.history_declaraties"}
+    registered = {r.code for r in HISTORY_REGISTRY if r.check.__module__ == "berichten.validators.history_declaraties"}
     assert registered == DECLARATIE_REGELS
     failing = set().union(*(s[3] for s in SCENARIOS))
     assert registered <= failing
@@ -432,7 +432,7 @@ def test_rules_lists_the_declaration_rules():
 def test_explain(code):
     from click.testing import CliRunner
 
-    from cli import main
+    from berichten.cli import main
 
     (rule,) = HISTORY_REGISTRY.by_code(code)
     explained = CliRunner().invoke(main, ["explain", code])

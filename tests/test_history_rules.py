@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from store.config import Pseudonymiser
-from store.db import make_engine
-from store.importer import Importer, ImportSummary, StoredMessage
-from store.models import STATUS_REJECTED, STATUS_STORED
-from store.testing import build
-from validators.history import HISTORY_REGISTRY
-from validators.pipeline import Validator
+from berichten.store.config import Pseudonymiser
+from berichten.store.db import make_engine
+from berichten.store.importer import Importer, ImportSummary, StoredMessage
+from berichten.store.models import STATUS_REJECTED, STATUS_STORED
+from berichten.store.testing import build
+from berichten.validators.history import HISTORY_REGISTRY
+from berichten.validators.pipeline import Validator
 
 ANDERE_BSN = "111222333"  # passes the 11-proef, differs from the fixtures' client
 
@@ -169,7 +169,7 @@ def test_rule_scenario(store_url, standaard, earlier, last, expected, mode):
 def test_every_level3_rule_has_a_failing_scenario():
     failing = set().union(*(s[3] for s in SCENARIOS))
     # The declaration rules (validators/history_declaraties.py) have their own table: tests/test_history_declaraties.py.
-    assert {r.code for r in HISTORY_REGISTRY if r.check.__module__ != "validators.history_declaraties"} <= failing
+    assert {r.code for r in HISTORY_REGISTRY if r.check.__module__ != "berichten.validators.history_declaraties"} <= failing
     assert {"TR019", "TR056", "TR063", "TR071", "TR074", "TR326", "TR332", "TR347", "TR374", "TR379", "TR382",
             "TR413", "TR414", "TR415"} <= {r.code for r in HISTORY_REGISTRY}
 

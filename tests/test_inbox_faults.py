@@ -23,11 +23,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from inbox.layout import REPORT_JSON, REPORT_TXT, split_name, wanted
-from store.migrate import upgrade
-from store.testing import build, fake_bsns
-from validators.pipeline import Validator
-from validators.retour import kan_retour
+from berichten.inbox.layout import REPORT_JSON, REPORT_TXT, split_name, wanted
+from berichten.store.migrate import upgrade
+from berichten.store.testing import build, fake_bsns
+from berichten.validators.pipeline import Validator
+from berichten.validators.retour import kan_retour
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOSTILE = sorted((PROJECT / "fixtures" / "invoer").glob("*.xml"))
@@ -79,7 +79,7 @@ def make_inputs(rng: random.Random) -> tuple[list[tuple[str, bytes]], set[str]]:
 
 def start_worker(box: Path, url: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "inbox", str(box), "--db", url, "--settle", str(SETTLE), "--interval", "0.05"],
+        [sys.executable, "-m", "berichten.inbox", str(box), "--db", url, "--settle", str(SETTLE), "--interval", "0.05"],
         cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=log.open("ab"),
     )
 

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from inbox.claims import LOCK_NAME, host_name, with_slot
-from inbox.layout import Layout, first_free, split_name, wanted
-from inbox.logs import JsonFormatter
-from inbox.process import Processor
-from inbox.settle import Settler
-from inbox.worker import Worker, WorkerOptions
-from store.migrate import upgrade
-from store.testing import build
-from validators.pipeline import Validator
+from berichten.inbox.claims import LOCK_NAME, host_name, with_slot
+from berichten.inbox.layout import Layout, first_free, split_name, wanted
+from berichten.inbox.logs import JsonFormatter
+from berichten.inbox.process import Processor
+from berichten.inbox.settle import Settler
+from berichten.inbox.worker import Worker, WorkerOptions
+from berichten.store.migrate import upgrade
+from berichten.store.testing import build
+from berichten.validators.pipeline import Validator
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
@@ -53,7 +53,7 @@ def run_once(box: Path, url: str, **options) -> Worker:
 
 
 def stored_rows(url: str) -> list[tuple[str, str]]:
-    from store.db import make_engine
+    from berichten.store.db import make_engine
 
     engine = make_engine(url)
     with engine.connect() as conn:
@@ -446,7 +446,7 @@ def test_sigterm_finishes_the_current_message_and_exits_0(box, url, tmp_path):
         (box / f"m{i:03d}.xml").write_bytes(build("ijw", "301", identificatie=f"SIG{i:09d}"))
     log = (tmp_path / "worker.log").open("wb")
     proc = subprocess.Popen(
-        [PYTHON, "-m", "inbox", str(box), "--db", url, "--settle", "0", "--interval", "0.05"],
+        [PYTHON, "-m", "berichten.inbox", str(box), "--db", url, "--settle", "0", "--interval", "0.05"],
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=log,
     )
     wait_for(lambda: any((box / "verwerkt").glob("*.xml")), proc)
@@ -463,7 +463,7 @@ def test_sigterm_finishes_the_current_message_and_exits_0(box, url, tmp_path):
 
 def test_sigint_too(box, url, tmp_path):
     proc = subprocess.Popen(
-        [PYTHON, "-m", "inbox", str(box), "--db", url, "--settle", "0", "--interval", "0.05"],
+        [PYTHON, "-m", "berichten.inbox", str(box), "--db", url, "--settle", "0", "--interval", "0.05"],
         cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     wait_for(lambda: any(not d.name.startswith(".") for d in (box / ".bezig").glob("*/*")), proc)
@@ -476,7 +476,7 @@ def test_sigint_too(box, url, tmp_path):
 def test_command_once_prints_the_summary(box, url):
     for path in (FIXTURES / "demo").glob("*.xml"):
         shutil.copy(path, box / path.name)
-    done = subprocess.run([PYTHON, "-m", "inbox", str(box), "--db", url, "--once", "--settle", "0"],
+    done = subprocess.run([PYTHON, "-m", "berichten.inbox", str(box), "--db", url, "--once", "--settle", "0"],
                           cwd=PROJECT, capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode() == "4 bestanden: 1 verwerkt, 3 afgekeurd, 0 al eerder ontvangen\n"
@@ -486,7 +486,7 @@ def test_command_once_prints_the_summary(box, url):
 def test_command_usage_errors(box, url, tmp_path):
     from click.testing import CliRunner
 
-    from inbox.commands import COMMANDS, inbox
+    from berichten.inbox.commands import COMMANDS, inbox
 
     assert COMMANDS == [inbox]
     bad = tmp_path / "fout.toml"

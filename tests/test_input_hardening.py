@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from berichten.xmlinput import InputPolicy, read_document
-from validators.pipeline import Validator
+from berichten.validators.pipeline import Validator
 
 INVOER = Path(__file__).resolve().parent.parent / "fixtures" / "invoer"
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"

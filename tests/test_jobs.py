@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from store.db import make_engine
-from store.models import TABLES
-from store.testing import postgres_schema_url, postgres_unavailable, write_mixed
-from validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap, WorkerFailed, ordered_map
+from berichten.store.db import make_engine
+from berichten.store.models import TABLES
+from berichten.store.testing import postgres_schema_url, postgres_unavailable, write_mixed
+from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap, WorkerFailed, ordered_map
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
@@ -202,7 +202,7 @@ def test_import_with_workers_stopped_exits_0_and_leaves_no_worker(tmp_path: Path
     import random
     import time
 
-    from store.testing import build, fake_bsns
+    from berichten.store.testing import build, fake_bsns
 
     rng = random.Random(f"jobs-{to_group}-{sig}")
     folder = tmp_path / "berichten"

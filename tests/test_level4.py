@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from berichten.retour import beoordeel
-from validators.level4 import ListError, Lists, load_lists
-from validators.level4.commands import list_status
-from validators.pipeline import Validator
-from validators.retour import retour_voor
+from berichten.validators.level4 import ListError, Lists, load_lists
+from berichten.validators.level4.commands import list_status
+from berichten.validators.pipeline import Validator
+from berichten.validators.retour import retour_voor
 
 PROJECT = Path(__file__).resolve().parent.parent
 LIJSTEN = PROJECT / "fixtures" / "lijsten"
@@ -159,7 +159,7 @@ def test_malformed_configuration(tmp_path, toml, melding):
 
 
 def test_the_regional_configuration_carries_the_lists(tmp_path):
-    from validators.regional.config import load_config
+    from berichten.validators.regional.config import load_config
 
     text = (PROJECT / "fixtures" / "regio" / "grjr.toml").read_text(encoding="utf-8")
     contracten = (LIJSTEN / "contracten.csv").as_posix()
@@ -237,7 +237,7 @@ def test_the_fixtures_pass_the_official_xslt(reference, name):
     (90, 50, 4499, True),      # 29,99 an hour (2999 / 60 = 49.98 -> 50): 2999 x 90 / 60 = 4498.5 -> 4499
 ])
 def test_tr346_minutes_on_an_unknown_hourly_rate(volume, tarief, bedrag, ok):
-    from validators.level4.rules import _half_up
+    from berichten.validators.level4.rules import _half_up
 
     rates = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
     assert (bedrag == volume * tarief or any(_half_up(h * volume, 60) == bedrag for h in rates)) is ok
@@ -246,8 +246,8 @@ def test_tr346_minutes_on_an_unknown_hourly_rate(volume, tarief, bedrag, ok):
 @pytest.mark.parametrize("text,cents", [("125", 12500), ("125,5", 12550), ("125,00", 12500), ("0.07", 7), ("1.455", None),
                                         ("12,50 euro", None)])
 def test_contract_tariffs_are_read_in_euros(tmp_path, text, cents):
-    from validators.level4.files import ListError
-    from validators.level4.lists import load_contracten
+    from berichten.validators.level4.files import ListError
+    from berichten.validators.level4.lists import load_contracten
 
     path = tmp_path / "c.csv"
     path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot;tarief;tariefeenheid\n"
@@ -260,7 +260,7 @@ def test_contract_tariffs_are_read_in_euros(tmp_path, text, cents):
 
 
 def test_the_most_specific_contract_row_sets_the_tariff(tmp_path):
-    from validators.level4.lists import load_contracten
+    from berichten.validators.level4.lists import load_contracten
 
     path = tmp_path / "c.csv"
     path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot;tarief;tariefeenheid\n"
@@ -275,7 +275,7 @@ def test_the_most_specific_contract_row_sets_the_tariff(tmp_path):
 
 
 def test_a_contract_list_without_tariffs_names_tr418_as_not_checked(tmp_path):
-    from validators.level4.lists import Lists, load_contracten
+    from berichten.validators.level4.lists import Lists, load_contracten
 
     path = tmp_path / "c.csv"
     path.write_text("agb;gemeentecode;productcategorie;productcode;geldig_vanaf;geldig_tot\n12345678;0599;45;;;\n",

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from cli import main
+from berichten.cli import main
 
 PROJECT = Path(__file__).resolve().parent.parent
 LIJSTEN = PROJECT / "fixtures" / "lijsten"
@@ -182,7 +182,7 @@ def test_retour_of_an_approved_message_has_no_codes(tmp_path):
 
 
 def test_import_rejects_at_level_4(store_url, tmp_path):
-    from store.db import make_engine
+    from berichten.store.db import make_engine
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -18,7 +18,7 @@ from berichten.models.base import XmlModel
 from berichten.models.types import LANDCODES, RETOURCODES
 from berichten.release import get_release
 from berichten.xmlinput import read_document
-from validators.xsd import DEFAULT_XSD_DIR, SchemaSet
+from berichten.validators.xsd import DEFAULT_XSD_DIR, SchemaSet
 
 NUMMERS = ("301", "302", "305", "306", "307", "308", "315", "316", "317", "318", "319", "320", "323", "325")
 # Every published sample, 301-325 of both standards. JW315 and JW318 are not here: the published

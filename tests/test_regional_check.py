@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from store.regio_tables import create_tables
-from validators.regional import REGIONAL_REGISTRY
-from validators.regional.check import check_messages
-from validators.regional.commands import COMMANDS, check, regio_group
-from validators.regional.config import load_config
-from validators.regional.facts import load_csv_facts
+from berichten.store.regio_tables import create_tables
+from berichten.validators.regional import REGIONAL_REGISTRY
+from berichten.validators.regional.check import check_messages
+from berichten.validators.regional.commands import COMMANDS, check, regio_group
+from berichten.validators.regional.config import load_config
+from berichten.validators.regional.facts import load_csv_facts
 from tests.test_regional_support import BSN_A, BSN_B, BSN_C, FIXTURES, aanmelding, bericht_301, csv_text, product, write
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from validators.regional.config import load_config, parse_config
-from validators.regional.errors import ConfigError
+from berichten.validators.regional.config import load_config, parse_config
+from berichten.validators.regional.errors import ConfigError
 from tests.test_regional_support import FIXTURES
 
 GRJR = (FIXTURES / "grjr.toml").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from store.config import Pseudonymiser
-from store.regio_tables import RegioAanmelding, create_tables, import_csv, load_facts
-from validators.regional.errors import FactsError
-from validators.regional.facts import load_csv_facts, parse_aanmeldingen, parse_acceptaties
+from berichten.store.config import Pseudonymiser
+from berichten.store.regio_tables import RegioAanmelding, create_tables, import_csv, load_facts
+from berichten.validators.regional.errors import FactsError
+from berichten.validators.regional.facts import load_csv_facts, parse_aanmeldingen, parse_acceptaties
 from tests.test_regional_support import BSN_A, BSN_B, aanmelding, csv_text, write
 
 KEY = "test-sleutel"

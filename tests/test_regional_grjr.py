@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from validators.regional.commands import check
+from berichten.validators.regional.commands import check
 from tests.test_regional_support import BSN_A, BSN_B, FIXTURES, aanmelding, bericht_301, csv_text, product, write
 
 TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from validators.regional.hours import (
+from berichten.validators.regional.hours import (
     NotEvaluable, Omvang, add_months, allocated_hours, days_inclusive, fmt_hours, fmt_months, months_in_period,
     standard_hours, yearly_rate,
 )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from validators.regional.commands import check
+from berichten.validators.regional.commands import check
 from tests.test_regional_support import BSN_A, BSN_B, BSN_C, FIXTURES, bericht_301, csv_text, product, write
 
 A, B = "87654321", "22223333"  # two contracted providers in fixtures/regio/nijmegen.toml

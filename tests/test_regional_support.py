@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from berichten.generate import generate
-from validators.pipeline import Validator
+from berichten.validators.pipeline import Validator
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "regio"
 BSN_A, BSN_B, BSN_C = "999900006", "999900018", "999900031"

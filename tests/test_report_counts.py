@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from report.build import build_report
-from report.model import Report
-from report.testing import MessageSet, bsn, migrated_database
-from store.importer import import_paths
-from store.regio_tables import create_tables, import_csv
-from validators.regional.config import parse_config
+from berichten.report.build import build_report
+from berichten.report.model import Report
+from berichten.report.testing import MessageSet, bsn, migrated_database
+from berichten.store.importer import import_paths
+from berichten.store.regio_tables import create_tables, import_csv
+from berichten.validators.regional.config import parse_config
 
 KEY = "report-test-sleutel"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -20,14 +20,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from report.build import build_report
-from report.demo import DEMO_PEILDATUM, load_demo, write_demo
-from report.plafond import reach_month
-from report.privacy import suppress
-from report.render import to_csv, to_html, to_json
-from report.testing import migrated_database
+from berichten.report.build import build_report
+from berichten.report.demo import DEMO_PEILDATUM, load_demo, write_demo
+from berichten.report.plafond import reach_month
+from berichten.report.privacy import suppress
+from berichten.report.render import to_csv, to_html, to_json
+from berichten.report.testing import migrated_database
 from tests.test_report_html import chromium
-from validators.regional.config import ConfigError, load_config, parse_config
+from berichten.validators.regional.config import ConfigError, load_config, parse_config
 
 BACKENDS = ["sqlite", "postgresql"]
 NOW = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)

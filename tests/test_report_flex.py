@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from report.build import build_report
-from report.flex import FLAGS, FLEX_CODES, flex_scope, flex_verdicts
-from report.model import NIET_BESCHIKBAAR, Report
-from report.state import current_allocations, materialise, rejected_heen
-from report.testing import MessageSet, bsn, migrated_database
-from store.db import make_engine
-from store.importer import import_paths
-from store.regio_tables import create_tables, import_csv, load_facts
-from validators.regional.check import check_messages
-from validators.regional.config import RegionConfig, parse_config
-from validators.regional.outcome import AKKOORD, NIET_AKKOORD, NIET_VAN_TOEPASSING
+from berichten.report.build import build_report
+from berichten.report.flex import FLAGS, FLEX_CODES, flex_scope, flex_verdicts
+from berichten.report.model import NIET_BESCHIKBAAR, Report
+from berichten.report.state import current_allocations, materialise, rejected_heen
+from berichten.report.testing import MessageSet, bsn, migrated_database
+from berichten.store.db import make_engine
+from berichten.store.importer import import_paths
+from berichten.store.regio_tables import create_tables, import_csv, load_facts
+from berichten.validators.regional.check import check_messages
+from berichten.validators.regional.config import RegionConfig, parse_config
+from berichten.validators.regional.outcome import AKKOORD, NIET_AKKOORD, NIET_VAN_TOEPASSING
 
 KEY = "report-flex-sleutel"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -217,7 +217,7 @@ def test_section_counts(flex_store):
 
 
 def test_no_personal_data_in_the_list(flex_store):
-    from store.config import Pseudonymiser
+    from berichten.store.config import Pseudonymiser
 
     text = repr(flex_store["report"].to_dict())
     pseudonymise = Pseudonymiser(KEY)
@@ -280,9 +280,9 @@ def test_without_aanmeldingen_not_available(backend, tmp_path):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_list_is_bounded(backend, tmp_path, monkeypatch):
-    import report.grjr
+    from berichten.report import grjr
 
-    monkeypatch.setattr(report.grjr, "LIST_LIMIT", 3)
+    monkeypatch.setattr(grjr, "LIST_LIMIT", 3)
     m = MessageSet(tmp_path / "berichten")
     for i in range(5):  # five allocations without aanmelding: five times GRJR-FLEX-001
         m.toewijzing(gemeente="0599", aanbieder=F1, client=bsn(200 + i), nummer=990000 + i, code="45A04",
@@ -296,7 +296,7 @@ def test_list_is_bounded(backend, tmp_path, monkeypatch):
 
 
 def test_list_left_out_when_suppressing(flex_store):
-    from report.privacy import suppress
+    from berichten.report.privacy import suppress
 
     hidden = suppress(flex_store["report"], 5)
     assert hidden.table("grjr_flex_lijst").rows == [] and "weggelaten" in hidden.table("grjr_flex_lijst").note

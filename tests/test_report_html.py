@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from report.build import build_report
-from report.demo import DEMO_PEILDATUM, load_demo, write_demo
-from report.privacy import suppress
-from report.render import to_html
-from validators.regional.config import load_config
+from berichten.report.build import build_report
+from berichten.report.demo import DEMO_PEILDATUM, load_demo, write_demo
+from berichten.report.privacy import suppress
+from berichten.report.render import to_html
+from berichten.validators.regional.config import load_config
 
 NOW = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
 

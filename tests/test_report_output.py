@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from lxml import etree
 from sqlalchemy import create_engine, text
 
-from report.build import build_report
-from report.commands import demo as demo_command
-from report.commands import report as report_command
-from report.demo import DEMO_PEILDATUM, load_demo, write_demo
-from report.privacy import suppress
-from report.render import to_csv, to_html, to_json
-from validators.regional.config import load_config
+from berichten.report.build import build_report
+from berichten.report.commands import demo as demo_command
+from berichten.report.commands import report as report_command
+from berichten.report.demo import DEMO_PEILDATUM, load_demo, write_demo
+from berichten.report.privacy import suppress
+from berichten.report.render import to_csv, to_html, to_json
+from berichten.validators.regional.config import load_config
 
 KEY = "report-output-sleutel"
 NOW = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
@@ -171,7 +171,7 @@ def test_demo_is_deterministic_valid_and_complete(demo, tmp_path):
     assert files_a == files_b
     assert all((a.folder / p).read_bytes() == (b.folder / p).read_bytes() for p in files_a)
     assert set(a.files) == {"301", "302", "305", "307", "315", "323", "325"}
-    from validators.rules.common import elfproef
+    from berichten.validators.rules.common import elfproef
 
     rows = list(csv.DictReader(io.StringIO((a.regio / "acceptaties.csv").read_text(encoding="utf-8")), delimiter=";"))
     assert {r["product"] for r in rows} == {"02A03", "02A05", "45A04", "45A05"}

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Date, create_engine, literal, select, union_all
 
-from report.series import default_period, months_between
-from report.sqldates import days_between, plus_days, plus_months, with_months
-from validators.regional.hours import add_months, months_in_period
+from berichten.report.series import default_period, months_between
+from berichten.report.sqldates import days_between, plus_days, plus_months, with_months
+from berichten.validators.regional.hours import add_months, months_in_period
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -41,7 +41,7 @@ def engine(request):
     if request.param == "sqlite":
         eng = create_engine("sqlite://")
     else:
-        from store.testing import PG_URL, postgres_unavailable
+        from berichten.store.testing import PG_URL, postgres_unavailable
 
         reason = postgres_unavailable()
         if reason:

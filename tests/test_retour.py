@@ -19,8 +19,8 @@ from berichten.release import RETOUR_VAN, get_release
 from berichten.xpath import element_path
 from berichten.retour import RETOUR_KLASSEN, XSLT_VERSIE, build_retour, resolve_locatie
 from tests.conftest import FIXTURES
-from validators import SchemaSet, Validator
-from validators.retour import kan_retour, retour_identificatie, retour_voor
+from berichten.validators import SchemaSet, Validator
+from berichten.validators.retour import kan_retour, retour_identificatie, retour_voor
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 DAG = date(2026, 7, 8)

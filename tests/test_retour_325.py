@@ -22,8 +22,8 @@ from berichten.release import get_release
 from berichten.retour import XSLT_VERSIE
 from berichten.retour325 import beoordeel_declaratie, signed_bedrag
 from tests.conftest import FIXTURES
-from validators import SchemaSet, Validator
-from validators.retour import kan_retour, retour_nummer, retour_voor
+from berichten.validators import SchemaSet, Validator
+from berichten.validators.retour import kan_retour, retour_nummer, retour_voor
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 DAG = date(2026, 5, 12)  # after the 323's dates: the XSLT's TR134/TR137 compare them with the 325's Dagtekening
@@ -400,12 +400,12 @@ def test_a_declaration_dropped_in_the_inbox_gets_its_325(tmp_path, validator):
     import subprocess
     import sys
 
-    from store.migrate import upgrade
+    from berichten.store.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(url)
     # the allocations and the debet the 323s' credit corrects, so they pass level 3 (fixtures/store/declaratie-historie)
-    from store.importer import import_paths
+    from berichten.store.importer import import_paths
 
     assert import_paths([FIXTURES / "store" / "declaratie-historie"], url).ok
     box = tmp_path / "inbox"
@@ -415,7 +415,7 @@ def test_a_declaration_dropped_in_the_inbox_gets_its_325(tmp_path, validator):
         (box / name).write_bytes(heen(standaard))
     (box / "kapot323.xml").write_bytes(heen("ijw").replace(b"DN202604", b"DN 2026 04"))  # CS319 pattern: XSD
     (box / "antwoord.xml").write_bytes(build(validator, "iwmo", [fout(CLIENT2, "8187")]))
-    done = subprocess.run([sys.executable, "-m", "inbox", str(box), "--db", url, "--once", "--settle", "0"],
+    done = subprocess.run([sys.executable, "-m", "berichten.inbox", str(box), "--db", url, "--once", "--settle", "0"],
                           cwd=FIXTURES.parent, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode() == "4 bestanden: 3 verwerkt, 1 afgekeurd, 0 al eerder ontvangen\n"

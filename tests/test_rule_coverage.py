@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from berichten.release import MessageType
-from cli import main
+from berichten.cli import main
 from tests import xslt_coverage as cov
 from tests.conftest import FIXTURES
-from validators.pipeline import Validator
-from validators.rules import common
+from berichten.validators.pipeline import Validator
+from berichten.validators.rules import common
 
 MESSAGES = [(m.standaard, m.nummer) for m in cov.messages()]
 IDS = [f"{s}-{n}" for s, n in MESSAGES]

@@ -19,10 +19,10 @@ from lxml import etree
 from berichten.release import match_namespace
 from tests.conftest import FIXTURES
 from tests.rule_mutations_301 import Tree
-from validators import REGISTRY
-from validators.rules import r301
-from validators.rules._helpers import duplicate_groups, overlapping_pairs
-from validators.rules.common import elfproef
+from berichten.validators import REGISTRY
+from berichten.validators.rules import r301
+from berichten.validators.rules._helpers import duplicate_groups, overlapping_pairs
+from berichten.validators.rules.common import elfproef
 
 RULES_DIR = FIXTURES / "regels"
 BASE_FIXTURES = {"ijw": RULES_DIR / "jw301-geldig.xml", "iwmo": RULES_DIR / "wmo301-geldig.xml"}
@@ -432,7 +432,7 @@ def test_tr302_counts_every_overlapping_pair_at_scale():
 def test_products_are_cached_per_message():
     t = tree("ijw")
     message = match_namespace(t.mns).message
-    from validators.engine import RuleContext
+    from berichten.validators.engine import RuleContext
 
     ctx = RuleContext(t.root, message)
     assert r301.products(ctx) is r301.products(ctx)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pytest
 from lxml import etree
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from berichten.release import get_release
 from tests.conftest import FIXTURES
 from tests.rule_mutations_305_315 import Tree
-from validators import SchemaSet
-from validators.engine import REGISTRY
+from berichten.validators import SchemaSet
+from berichten.validators.engine import REGISTRY
 
 DAG = "/Bericht/Header/BerichtIdentificatie/Dagtekening"
 BSN = "/Bericht/Client/Bsn"

@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from berichten.release import get_release
-from cli import main
+from berichten.cli import main
 from tests.conftest import FIXTURES
 from tests.rule_mutations_317 import Tree
-from validators import SchemaSet
-from validators.engine import REGISTRY
+from berichten.validators import SchemaSet
+from berichten.validators.engine import REGISTRY
 
 DAG = "/Bericht/Header/BerichtIdentificatie/Dagtekening"
 V = "/Bericht/Client/Verzoek"

@@ -6,10 +6,10 @@ import pytest
 from lxml import etree
 
 from berichten.release import get_release
-from store.testing import build
-from validators import SchemaSet
-from validators.retour import retour_voor
-from validators.pipeline import Validator
+from berichten.store.testing import build
+from berichten.validators import SchemaSet
+from berichten.validators.retour import retour_voor
+from berichten.validators.pipeline import Validator
 
 WPB = {"Woonplaatsbeginsel/Gemeente": "1916"}
 

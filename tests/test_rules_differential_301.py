@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from tests.conftest import FIXTURES
 from tests.rule_mutations_301 import TEXT_VARIANTS, Mutation, mutations_301, mutations_retour, to_other_standard
 from tests.xmledit import PARSER, local

@@ -14,7 +14,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from tests.conftest import FIXTURES
 from tests.rule_mutations_305_315 import Mutation, mutations
 from tests.xmledit import local

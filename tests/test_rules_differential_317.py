@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from berichten.release import get_release
 from tests.conftest import FIXTURES
 from tests.rule_mutations_317 import Mutation, mutations

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from berichten.release import get_release
 from tests.conftest import FIXTURES
 from tests.rule_mutations_323_325 import Mutation, mutations

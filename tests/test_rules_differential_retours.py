@@ -17,18 +17,18 @@ from datetime import date
 
 import pytest
 
-import validators.rules  # noqa: F401  (registers the rules)
+import berichten.validators.rules  # noqa: F401  (registers the rules)
 from berichten.findings import Finding
 from berichten.release import MessageType, get_release
-from store.testing import build
+from berichten.store.testing import build
 from tests import xslt_coverage as cov
 from tests.conftest import FIXTURES
 from tests.rule_mutations_generic import Mutation, mutations
 from tests.xslt_differential import (
     STANDARDS, Deviation, Outcome, Run, assert_agreement, compare, differing_codes, padded_date,
 )
-from validators.pipeline import Validator
-from validators.retour import retour_voor
+from berichten.validators.pipeline import Validator
+from berichten.validators.retour import retour_voor
 
 BERICHTEN = ("302", "306", "308", "316", "318", "320", "317", "323", "325")
 HEEN = {"302": "301", "306": "305", "308": "307", "316": "315"}

@@ -15,8 +15,8 @@ from lxml import etree
 
 from berichten.release import match_namespace
 from tests.conftest import FIXTURES
-from validators import REGISTRY
-from validators.rules import _helpers, r301
+from berichten.validators import REGISTRY
+from berichten.validators.rules import _helpers, r301
 
 CONTACTS = 2  # the fixtures have two Contacts, grouped by Soort for TR101
 BASE = {"ijw": FIXTURES / "regels" / "jw301-geldig.xml", "iwmo": FIXTURES / "regels" / "wmo301-geldig.xml"}

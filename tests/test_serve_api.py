@@ -24,11 +24,11 @@ with warnings.catch_warnings():  # Starlette 1.x suggests httpx2 for its test cl
     from starlette.testclient import TestClient
 
 from tests.conftest import FIXTURES, PROJECT
-from validators.catalog import lookup
-from validators.pipeline import Validator
-from web import ServeSettings, create_app
-from web.security import CSRF_COOKIE
-from web.service import Service
+from berichten.validators.catalog import lookup
+from berichten.validators.pipeline import Validator
+from berichten.web import ServeSettings, create_app
+from berichten.web.security import CSRF_COOKIE
+from berichten.web.service import Service
 
 BERICHTEN = [sys.executable, str(PROJECT / "cli.py")]
 

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import FIXTURES, PROJECT
-from validators.pipeline import Validator
+from berichten.validators.pipeline import Validator
 
 CHROMIUM = os.environ.get("BERICHTEN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from inbox.layout import wanted
-from inbox.worker import Worker, WorkerOptions
-from store.importer import import_paths
-from store.migrate import upgrade
-from store.testing import build, fake_bsns
+from berichten.inbox.layout import wanted
+from berichten.inbox.worker import Worker, WorkerOptions
+from berichten.store.importer import import_paths
+from berichten.store.migrate import upgrade
+from berichten.store.testing import build, fake_bsns
 
 PROJECT = Path(__file__).resolve().parent.parent
 BERICHTEN = str(Path(sys.executable).parent / "berichten")

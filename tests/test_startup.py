@@ -14,14 +14,14 @@ from pathlib import Path
 import click
 import pytest
 
-import cli
+from berichten import cli
 from berichten.lazygroup import load_command
 
 PROJECT = Path(__file__).resolve().parent.parent
 BERICHTEN = str(Path(sys.executable).parent / "berichten")
 VALID = "fixtures/demo/jw301-toewijzing-geldig.xml"
 HEAVY = ("sqlalchemy", "sqlmodel", "jinja2", "alembic", "psycopg", "rich", "pygal", "xmlschema",
-         "store.models", "report", "inbox")
+         "berichten.store.models", "berichten.report", "berichten.inbox")
 
 
 def imported(*args: str) -> tuple[int, set[str]]:
@@ -54,7 +54,7 @@ def test_the_check_can_see_a_heavy_import(tmp_path: Path) -> None:
     # The same check on a command that needs the store must report it, or the test above proves nothing.
     code, modules = imported("db", "upgrade", "--db", f"sqlite:///{tmp_path / 'b.db'}")
     assert code == 0
-    assert {"sqlalchemy", "store.models"} <= set(heavy(modules))
+    assert {"sqlalchemy", "berichten.store.models"} <= set(heavy(modules))
 
 
 @pytest.mark.parametrize("name", sorted(cli.LAYER_COMMANDS))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from store.testing import FIXTURES, build
+from berichten.cli import main
+from berichten.store.testing import FIXTURES, build
 
 BERICHTEN = Path(sys.executable).parent / "berichten"
 
@@ -75,7 +75,7 @@ def test_real_process_import_and_export(tmp_path):
 
 
 def test_progress_bar_path_imports_everything(tmp_path, capsys):
-    from store.commands import _import_with_progress
+    from berichten.store.commands import _import_with_progress
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from store.db import make_engine
-from store.errors import AmbiguousMessage, MessageNotFound
-from store.export import export_bytes
-from store.importer import import_paths
-from store.models import Bericht
-from store.testing import FIXTURES, build
+from berichten.store.db import make_engine
+from berichten.store.errors import AmbiguousMessage, MessageNotFound
+from berichten.store.export import export_bytes
+from berichten.store.importer import import_paths
+from berichten.store.models import Bericht
+from berichten.store.testing import FIXTURES, build
 
 
 def stored_ids(url: str) -> dict[str, int]:

@@ -7,12 +7,12 @@ from datetime import date, time
 import pytest
 
 from berichten.xmlinput import read_document
-from store.config import Pseudonymiser
-from store.extract import (
+from berichten.store.config import Pseudonymiser
+from berichten.store.extract import (
     ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, RETOUR, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
     extract_records,
 )
-from store.testing import FIXTURES, build
+from berichten.store.testing import FIXTURES, build
 
 PSEUDONYM = Pseudonymiser("k")
 

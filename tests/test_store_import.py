@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine, event, select, text
 from sqlmodel import Session
 
-from store.db import make_engine
-from store.importer import import_paths
-from store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
-from store.testing import FIXTURES, build, write_301s, write_mixed
-from store.validate import HistoryValidator
+from berichten.store.db import make_engine
+from berichten.store.importer import import_paths
+from berichten.store.models import STATUS_REJECTED, STATUS_STORED, TABLES, Bericht, Start, Toewijzing
+from berichten.store.testing import FIXTURES, build, write_301s, write_mixed
+from berichten.store.validate import HistoryValidator
 
 KEY = "test-sleutel"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def test_sqlite_connection_settings(tmp_path):
 
 
 def test_default_url_is_a_file_in_the_current_directory(monkeypatch):
-    from store.config import database_url
+    from berichten.store.config import database_url
 
     monkeypatch.delenv("BERICHTEN_DB", raising=False)
     assert database_url() == "sqlite:///berichten.db"

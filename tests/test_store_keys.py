@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 
-from store.commands import db_upgrade, import_command
-from store.config import Pseudonymiser
-from store.importer import import_paths
-from store.keys import DEMO, DEMO_KEY, KEY_ENV, KEY_FILE_ENV, OWN, KeyMissing, read_key_file, write_key_file
-from store.migrate import upgrade, upgrade_store
+from berichten.store.commands import db_upgrade, import_command
+from berichten.store.config import Pseudonymiser
+from berichten.store.importer import import_paths
+from berichten.store.keys import DEMO, DEMO_KEY, KEY_ENV, KEY_FILE_ENV, OWN, KeyMissing, read_key_file, write_key_file
+from berichten.store.migrate import upgrade, upgrade_store
 
 PROJECT = Path(__file__).resolve().parent.parent
 MESSAGE = PROJECT / "fixtures" / "store" / "ijw" / "301.xml"
@@ -51,7 +51,7 @@ def stored_clients(url: str) -> set[str]:
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_two_new_stores_never_share_a_pseudonym(backend, tmp_path, monkeypatch):
-    from store.testing import postgres_schema_url, postgres_unavailable
+    from berichten.store.testing import postgres_schema_url, postgres_unavailable
 
     if backend == "postgresql" and postgres_unavailable():
         pytest.skip(postgres_unavailable())
@@ -107,7 +107,7 @@ REGIO = PROJECT / "fixtures" / "regio" / "grjr"
     ["check", str(REGIO / "jw301-flex-12345678.xml"), "--regio", "grjr"],
 ], ids=["regio-import-csv", "check"])
 def test_regional_commands_on_a_store_without_its_key_refuse_with_exit_2(tmp_path, args):
-    from cli import main
+    from berichten.cli import main
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade_store(url).key_file.path.unlink()
@@ -117,7 +117,7 @@ def test_regional_commands_on_a_store_without_its_key_refuse_with_exit_2(tmp_pat
 
 
 def test_postgresql_without_a_key_file_path_refuses_before_creating_anything(monkeypatch):
-    from store.testing import postgres_schema_url, postgres_unavailable
+    from berichten.store.testing import postgres_schema_url, postgres_unavailable
 
     if postgres_unavailable():
         pytest.skip(postgres_unavailable())
@@ -164,7 +164,7 @@ def test_a_fresh_inbox_store_gets_its_own_key(tmp_path):
     box = tmp_path / "inbox"
     box.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in (KEY_ENV, KEY_FILE_ENV)}
-    done = subprocess.run([sys.executable, "-m", "inbox", str(box), "--db", f"sqlite:///{tmp_path / 'nieuw.db'}",
+    done = subprocess.run([sys.executable, "-m", "berichten.inbox", str(box), "--db", f"sqlite:///{tmp_path / 'nieuw.db'}",
                            "--once", "--settle", "0"], cwd=tmp_path, env=env, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert read_key_file(tmp_path / "nieuw.db.sleutel").kind == OWN
@@ -172,7 +172,7 @@ def test_a_fresh_inbox_store_gets_its_own_key(tmp_path):
 
 
 def test_a_worker_on_a_store_without_its_key_claims_nothing(tmp_path):
-    from inbox.worker import Worker, WorkerOptions
+    from berichten.inbox.worker import Worker, WorkerOptions
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade_store(url).key_file.path.unlink()

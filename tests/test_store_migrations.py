@@ -6,12 +6,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from store.db import make_engine
-from store.migrate import current_revision, head_revision, upgrade
-from store.models import TABLES, SQLModel
+from berichten.store.db import make_engine
+from berichten.store.migrate import current_revision, head_revision, upgrade
+from berichten.store.models import TABLES, SQLModel
 
 try:  # another layer's tables share SQLModel.metadata; they must not count as differences
-    import store.regio_tables  # noqa: F401
+    import berichten.store.regio_tables  # noqa: F401
 except ImportError:
     pass
 

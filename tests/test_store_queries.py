@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from store.db import make_engine
-from store.importer import import_paths
-from store.queries import current_toewijzingen
-from store.testing import build
+from berichten.store.db import make_engine
+from berichten.store.importer import import_paths
+from berichten.store.queries import current_toewijzingen
+from berichten.store.testing import build
 
 
 def _import(url, tmp_path, *messages: bytes) -> None:

@@ -18,7 +18,7 @@ from lxml import etree
 
 from berichten.release import RELEASES, RETOUR_VAN, MessageType, Release
 from tests.xsd_mutations import PARSER, Mutant, mutants, retour_from_heen
-from validators.xsd import SchemaSet
+from berichten.validators.xsd import SchemaSet
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "xsd"
 MUTATED = ("301", "302", "305", "306", "307", "308", "315", "316")

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from berichten.release import RELEASES, MessageType, Release
-from validators.xsd import DEFAULT_XSD_DIR
+from berichten.validators.xsd import DEFAULT_XSD_DIR
 
 xmlschema = pytest.importorskip("xmlschema")
 

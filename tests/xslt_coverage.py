@@ -29,7 +29,7 @@ from lxml import etree
 
 from berichten.release import RELEASES, MessageType, get_release
 from tests.reference import REFERENCE_DIR, SAFE_PARSER
-from validators.xsd import DEFAULT_XSD_DIR
+from berichten.validators.xsd import DEFAULT_XSD_DIR
 
 XSL = "http://www.w3.org/1999/XSL/Transform"
 _VALUE_TEST = re.compile(r"\[([^\[\]]*?)\s*!?=\s*'[^']*'\]")  # [path = 'v'] -> [path]
@@ -273,8 +273,8 @@ def documented_deviations(path: Path = AFWIJKINGEN) -> list[Documented]:
 
 def registered_codes(message: MessageType) -> frozenset[str]:
     """The level-2 codes our rule registry runs on this message."""
-    import validators.rules  # noqa: F401  (registers the rules)
-    from validators.engine import REGISTRY
+    import berichten.validators.rules  # noqa: F401  (registers the rules)
+    from berichten.validators.engine import REGISTRY
 
     return frozenset(r.code for r in REGISTRY.for_message(message) if r.niveau == 2)
 

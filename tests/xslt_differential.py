@@ -16,7 +16,7 @@ from lxml import etree
 
 from berichten.release import MessageType, match_namespace
 from tests.xmledit import PARSER, local
-from validators.engine import REGISTRY
+from berichten.validators.engine import REGISTRY
 
 STANDARDS = {"ijw": "JW", "iwmo": "WMO"}
 Applies = Callable[[etree._Element], bool]

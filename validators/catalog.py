@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from berichten import xmlinput
 from berichten.parse import PARSE_BERICHTCODE, PARSE_INHOUD
 from berichten.release import RELEASES
-from validators import xsd
-from validators.engine import REGISTRY, Rule
+from berichten.validators import xsd
+from berichten.validators.engine import REGISTRY, Rule
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,11 @@ def _from_rule(rule: Rule) -> CodeInfo:
 
 def registries() -> list:
     """Every rule registry the catalog shows (level 2, and later levels as they are added)."""
-    import validators.rules  # noqa: F401  (registers the standard's rules)
+    import berichten.validators.rules  # noqa: F401  (registers the standard's rules)
 
-    from validators.history import HISTORY_REGISTRY
-    from validators.level4 import LEVEL4_REGISTRY
-    from validators.regional import REGIONAL_REGISTRY
+    from berichten.validators.history import HISTORY_REGISTRY
+    from berichten.validators.level4 import LEVEL4_REGISTRY
+    from berichten.validators.regional import REGIONAL_REGISTRY
 
     return [REGISTRY, HISTORY_REGISTRY, LEVEL4_REGISTRY, REGIONAL_REGISTRY]
 

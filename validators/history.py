@@ -33,7 +33,7 @@ from berichten.findings import Finding
 from berichten.header import Header, read_header
 from berichten.texts import child_texts
 from berichten.release import MessageType
-from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
+from berichten.validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
 
 BEIDE = ("ijw", "iwmo")
 # TR056 holds for every message a party sends first (not for retours): allocations, starts, stops,
@@ -528,4 +528,4 @@ def current_version(versies: list[ToewijzingVersie]) -> ToewijzingVersie:
 
 
 # The declaration rules register into HISTORY_REGISTRY too; imported last, as they use the names above.
-import validators.history_declaraties  # noqa: E402,F401
+import berichten.validators.history_declaraties  # noqa: E402,F401

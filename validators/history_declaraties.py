@@ -25,8 +25,8 @@ from datetime import date, timedelta
 
 from lxml import etree
 
-from validators.engine import Hit, hit, parse_date
-from validators.history import VERWIJDERD, HistoryContext, PrestatieRef, ToewijzingVersie, _rule, active, current_version
+from berichten.validators.engine import Hit, hit, parse_date
+from berichten.validators.history import VERWIJDERD, HistoryContext, PrestatieRef, ToewijzingVersie, _rule, active, current_version
 
 PRESTATIE = "/Bericht/Declaratie/Clienten/Client/Prestaties/Prestatie"
 ANTWOORD_PRESTATIE = "/Bericht/DeclaratieAntwoord/Clienten/Client/Prestaties/Prestatie"

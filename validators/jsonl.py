@@ -10,8 +10,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # validate must not pay for importing the catalogue (tests/test_startup.py)
-    from validators.catalog import CodeInfo
-    from validators.pipeline import ValidationResult
+    from berichten.validators.catalog import CodeInfo
+    from berichten.validators.pipeline import ValidationResult
 
 
 def validation_line(file: str, result: ValidationResult) -> str:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from berichten.findings import Finding
 from berichten.xmlinput import Document, read_document
-from validators.pipeline import ValidationResult, Validator
+from berichten.validators.pipeline import ValidationResult, Validator
 
 if TYPE_CHECKING:  # the pool's modules load only when a pool is made (a one-file run stays instant)
     from concurrent.futures import Future, ProcessPoolExecutor

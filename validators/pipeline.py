@@ -13,8 +13,8 @@ from typing import Any
 from berichten.findings import Finding, has_errors
 from berichten.release import MessageType
 from berichten.xmlinput import Document, InputPolicy, read_document, read_path
-from validators.engine import REGISTRY, RuleRegistry
-from validators.xsd import SchemaSet
+from berichten.validators.engine import REGISTRY, RuleRegistry
+from berichten.validators.xsd import SchemaSet
 
 
 @dataclass
@@ -77,12 +77,12 @@ class Validator:
         self.schemas = schemas or SchemaSet()
         self.policy = policy
         if rules is None:
-            import validators.rules  # noqa: F401  (registers the standard's rules)
+            import berichten.validators.rules  # noqa: F401  (registers the standard's rules)
 
             rules = REGISTRY
         self.rules = rules
         self.run_rules = run_rules
-        from validators.level4 import Lists
+        from berichten.validators.level4 import Lists
 
         self.lists: Lists = Lists.shipped() if lists is None else lists
 
@@ -114,7 +114,7 @@ class Validator:
 
     def _level4(self, result: ValidationResult) -> None:
         """Level 4 after levels 1 and 2 passed, as in the standard (a rejected message is not looked up)."""
-        from validators.level4 import LEVEL4_REGISTRY, run_level4
+        from berichten.validators.level4 import LEVEL4_REGISTRY, run_level4
 
         message = result.document.message
         if not LEVEL4_REGISTRY.for_message(message):  # retour messages: level 4 has nothing to check

@@ -18,7 +18,7 @@ from berichten.findings import Finding
 from berichten.retour import RETOUR_KLASSEN, XSLT_VERSIE, build_retour, retour_message
 from berichten.retour325 import ANTWOORD_OP, build_declaratie_antwoord, is_declaratie
 from berichten.release import RETOUR_VAN, MessageType
-from validators.pipeline import ValidationResult
+from berichten.validators.pipeline import ValidationResult
 
 
 def retour_identificatie(heen: bytes, dagtekening_retour: date) -> str:

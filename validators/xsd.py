@@ -16,6 +16,7 @@ from lxml import etree
 from berichten.findings import Finding
 from berichten.release import MessageType
 from berichten.privacy import mask_bsn
+from berichten.resources import data_path
 from berichten.xpath import element_path
 
 _CLARK = re.compile(r"\{[^}]*\}(?P<local>[A-Za-z_][\w.-]*)")
@@ -24,8 +25,8 @@ _QUOTED_VALUE = re.compile(r"'([^']*)'(?= is not| voldoet| is geen)")
 XSD_FOUT = "XSD001"
 XSD_ONBRUIKBAAR = "XSD002"
 
-# Our schemas live beside the packages in the source tree: <repo>/xsd/<standaard>-<release>/.
-DEFAULT_XSD_DIR = Path(os.environ.get("BERICHTEN_XSD_DIR", Path(__file__).resolve().parent.parent / "xsd"))
+# Our schemas are package data: berichten.xsd/<standaard>-<release>/ (berichten/resources.py).
+DEFAULT_XSD_DIR = Path(os.environ.get("BERICHTEN_XSD_DIR") or data_path("berichten.xsd"))
 
 _MAX_ERRORS = 50  # a broken message can produce thousands of errors; the first ones explain it
 

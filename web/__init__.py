@@ -4,7 +4,7 @@ Nothing here re-implements a check: every answer comes from ``validators.pipelin
 ``validators.retour.retour_voor``, ``validators.catalog`` and ``validators.regional.check``.
 """
 
-from web.app import create_app
-from web.settings import ServeSettings
+from berichten.web.app import create_app
+from berichten.web.settings import ServeSettings
 
 __all__ = ["ServeSettings", "create_app"]

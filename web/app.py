@@ -26,15 +26,15 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from web.inputs import InputRejected, Upload, uploads
-from web.openapi import openapi_schema
-from web.security import CSRF_COOKIE, Guard, cookies
-from web.service import Service
-from web.settings import MAX_FILES, ServeSettings
+from berichten.web.inputs import InputRejected, Upload, uploads
+from berichten.web.openapi import openapi_schema
+from berichten.web.security import CSRF_COOKIE, Guard, cookies
+from berichten.web.service import Service
+from berichten.web.settings import MAX_FILES, ServeSettings
 
 NDJSON = "application/x-ndjson; charset=utf-8"
-STATIC = resources.files("web") / "static"
-TEMPLATE = resources.files("web") / "templates" / "index.html"
+STATIC = resources.files("berichten.web") / "static"
+TEMPLATE = resources.files("berichten.web") / "templates" / "index.html"
 
 
 def error_response(errors: list[InputRejected]) -> JSONResponse:
@@ -87,7 +87,7 @@ def create_app(settings: ServeSettings, service: Service | None = None, on_ready
             files = await uploads(request, settings.max_bytes, settings.max_body, MAX_FILES)
         except InputRejected as exc:
             return error_response([exc])
-        from validators.jsonl import validation_line
+        from berichten.validators.jsonl import validation_line
 
         lines, errors = [], []
         for upload in files:
@@ -138,8 +138,8 @@ def create_app(settings: ServeSettings, service: Service | None = None, on_ready
             return error_response([exc])
 
     async def rules(request: Request) -> Response:
-        from validators.catalog import all_codes
-        from validators.jsonl import rule_record
+        from berichten.validators.catalog import all_codes
+        from berichten.validators.jsonl import rule_record
 
         q = request.query_params
         niveau = "regionaal" if q.get("regio") in ("1", "true", "ja") else q.get("niveau")
@@ -152,7 +152,7 @@ def create_app(settings: ServeSettings, service: Service | None = None, on_ready
         return json_response(selected)
 
     async def explain(request: Request) -> Response:
-        from validators.catalog import lookup
+        from berichten.validators.catalog import lookup
 
         code = request.path_params["code"]
         info = lookup(code)

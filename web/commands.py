@@ -13,7 +13,7 @@ import sys
 import click
 
 from berichten.xmlinput import DEFAULT_MAX_BYTES
-from web.settings import TOKEN_ENV, ServeSettings, is_loopback
+from berichten.web.settings import TOKEN_ENV, ServeSettings, is_loopback
 
 EXIT_USAGE = 2
 
@@ -52,8 +52,8 @@ def serve(host: str, port: int, db_url: str | None, configs: tuple[str, ...], li
         sys.exit(EXIT_USAGE)
     import uvicorn
 
-    from web.app import create_app
-    from web.service import Service
+    from berichten.web.app import create_app
+    from berichten.web.service import Service
 
     settings = ServeSettings(host=host, port=port, db_url=db_url, configs=configs, max_bytes=max_bytes,
                              token=token, lijsten=lijsten)

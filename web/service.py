@@ -16,10 +16,10 @@ from typing import Any
 
 from berichten.findings import Finding
 from berichten.xmlinput import InputPolicy
-from validators.pipeline import ValidationResult, Validator
-from web.inputs import InputRejected, Upload
-from web.settings import ServeSettings
-from web.tree import message_tree
+from berichten.validators.pipeline import ValidationResult, Validator
+from berichten.web.inputs import InputRejected, Upload
+from berichten.web.settings import ServeSettings
+from berichten.web.tree import message_tree
 
 # Level-1 codes that mean "this is not a message we can check at all": the API answers 4xx with
 # the Dutch melding instead of a verdict (README, "Webpagina"). Other level-1 findings (BOM, LF
@@ -47,7 +47,7 @@ class Region:
 
 class Service:
     def __init__(self, settings: ServeSettings) -> None:
-        from validators.level4 import load_lists
+        from berichten.validators.level4 import load_lists
 
         self.settings = settings
         self.validator = Validator(policy=InputPolicy(max_bytes=settings.max_bytes), lists=load_lists(settings.lijsten))
@@ -58,19 +58,19 @@ class Service:
         self.lock = threading.Lock()
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="berichten-serve")
         if settings.db_url:
-            from store.validate import HistoryValidator
+            from berichten.store.validate import HistoryValidator
 
             self.checker = HistoryValidator(settings.db_url, validator=self.validator)
         self.regions = [self._region(path) for path in settings.configs]
 
     def _region(self, path: str) -> Region:
-        from validators.level4 import load_lists
-        from validators.regional.config import load_config
-        from validators.regional.facts import load_csv_facts
+        from berichten.validators.level4 import load_lists
+        from berichten.validators.regional.config import load_config
+        from berichten.validators.regional.facts import load_csv_facts
 
         config = load_config(path)
         if self.settings.db_url:
-            from store.regio_tables import load_facts
+            from berichten.store.regio_tables import load_facts
 
             facts = load_facts(self.settings.db_url)
         else:
@@ -102,7 +102,7 @@ class Service:
 
     def analyse(self, upload: Upload) -> dict[str, Any]:
         """Everything the page shows for one file."""
-        from validators.retour import kan_retour, retour_nummer
+        from berichten.validators.retour import kan_retour, retour_nummer
 
         result = self.accepted(upload)
         ns = result.document.namespace
@@ -121,7 +121,7 @@ class Service:
 
     def regional(self, upload: Upload) -> list[dict[str, Any]]:
         """The verdict per toegewezen product of every configured region (``berichten check``)."""
-        from validators.regional.check import check_messages
+        from berichten.validators.regional.check import check_messages
 
         out = []
         for region in self.regions:
@@ -132,7 +132,7 @@ class Service:
 
     def retour(self, upload: Upload) -> tuple[str, bytes]:
         """The retour the CLI would write, with the CLI's file name; 422 when none is due."""
-        from validators.retour import kan_retour, retour_nummer, retour_voor
+        from berichten.validators.retour import kan_retour, retour_nummer, retour_voor
 
         result = self.accepted(upload)
         if not kan_retour(result):
@@ -148,10 +148,10 @@ class Service:
 
     def store(self, upload: Upload) -> dict[str, Any]:
         """Store one message (``berichten import`` for one file): idempotent on the exact bytes."""
-        from store.config import Pseudonymiser
-        from store.db import make_engine
-        from store.importer import Importer, ImportSummary
-        from store.migrate import upgrade
+        from berichten.store.config import Pseudonymiser
+        from berichten.store.db import make_engine
+        from berichten.store.importer import Importer, ImportSummary
+        from berichten.store.migrate import upgrade
 
         url = self.settings.db_url
         result = self.validator.validate_bytes(upload.data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import store.regio_tables  # noqa: F401  (registers the regional tables in the metadata)
-from store.models import TABLES, SQLModel
+import berichten.store.regio_tables  # noqa: F401  (registers the regional tables in the metadata)
+from berichten.store.models import TABLES, SQLModel
 
 target_metadata = SQLModel.metadata
 

@@ -13,9 +13,9 @@ from datetime import date
 
 import click
 
-from validators.level4.config import DEFAULT_MAX_LEEFTIJD, load_lists
-from validators.level4.files import ListError, ListFile
-from validators.level4.lists import Lists
+from berichten.validators.level4.config import DEFAULT_MAX_LEEFTIJD, load_lists
+from berichten.validators.level4.files import ListError, ListFile
+from berichten.validators.level4.lists import Lists
 
 EXIT_OK, EXIT_USAGE = 0, 2
 

@@ -17,8 +17,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from validators.level4.files import ListError
-from validators.level4.lists import (
+from berichten.validators.level4.files import ListError
+from berichten.validators.level4.lists import (
     SHIPPED_GEMEENTEN, SHIPPED_PRODUCTEN, Lists, load_agb, load_contracten, load_gemeenten, load_producten,
 )
 

@@ -15,9 +15,10 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from validators.level4.files import ListFile, Row, in_period, read_list, required_cell, row_period
+from berichten.resources import data_path
+from berichten.validators.level4.files import ListFile, Row, in_period, read_list, required_cell, row_period
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = data_path("berichten.validators.level4", "data")
 SHIPPED_GEMEENTEN = DATA / "gemeentecodes.csv"
 SHIPPED_PRODUCTEN = {"ijw": DATA / "productcodes-ijw.csv", "iwmo": DATA / "productcodes-iwmo.csv"}
 

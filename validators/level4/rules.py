@@ -31,8 +31,8 @@ from lxml import etree
 from berichten.findings import Finding
 from berichten.release import MessageType
 from berichten.texts import local_name
-from validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
-from validators.level4.lists import AGB_BERICHTEN, CONTRACT_BERICHTEN, PRODUCT_BERICHTEN, Lists
+from berichten.validators.engine import Hit, RuleContext, RuleRegistry, hit, parse_date
+from berichten.validators.level4.lists import AGB_BERICHTEN, CONTRACT_BERICHTEN, PRODUCT_BERICHTEN, Lists
 
 LEVEL4_REGISTRY = RuleRegistry()
 BEIDE = ("ijw", "iwmo")

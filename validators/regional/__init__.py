@@ -6,6 +6,6 @@ itself is ``validators.regional.check.check_messages`` with a configuration from
 ``store.regio_tables.load_facts``. See docs/regionale-regels.md.
 """
 
-from validators.regional.rules import REGIONAL_REGISTRY, RegionalRule
+from berichten.validators.regional.rules import REGIONAL_REGISTRY, RegionalRule
 
 __all__ = ["REGIONAL_REGISTRY", "RegionalRule"]

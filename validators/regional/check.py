@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from berichten.privacy import mask_bsn
-from validators.pipeline import ValidationResult, Validator
-from validators.regional.config import RegionConfig
-from validators.regional.facts import Facts
-from validators.regional.grjr import GrjrEvaluator
-from validators.regional.nijmegen import NijmegenEvaluator
-from validators.regional.outcome import NIET_AKKOORD, NIET_VAN_TOEPASSING, ProductVerdict, verdict_of
-from validators.regional.product import child, read_products, text_of, toegewezen_producten
+from berichten.validators.pipeline import ValidationResult, Validator
+from berichten.validators.regional.config import RegionConfig
+from berichten.validators.regional.facts import Facts
+from berichten.validators.regional.grjr import GrjrEvaluator
+from berichten.validators.regional.nijmegen import NijmegenEvaluator
+from berichten.validators.regional.outcome import NIET_AKKOORD, NIET_VAN_TOEPASSING, ProductVerdict, verdict_of
+from berichten.validators.regional.product import child, read_products, text_of, toegewezen_producten
 
 
 def make_evaluator(config: RegionConfig, facts: Facts) -> GrjrEvaluator | NijmegenEvaluator:
@@ -38,7 +38,7 @@ def check_messages(
     cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 on that many processes
     (``validators.parallel``); the regional rules stay here, in input order.
     """
-    from validators.parallel import validate_all
+    from berichten.validators.parallel import validate_all
 
     validator = validator or Validator()
     evaluator = make_evaluator(config, facts)

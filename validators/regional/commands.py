@@ -16,15 +16,16 @@ from pathlib import Path
 import click
 
 from berichten.files import missing, xml_files
+from berichten.resources import data_path
 
-from validators.jobs import jobs_option
-from validators.regional.errors import RegionalInputError
-from validators.regional.outcome import (
+from berichten.validators.jobs import jobs_option
+from berichten.validators.regional.errors import RegionalInputError
+from berichten.validators.regional.outcome import (
     AKKOORD, MET_WAARSCHUWING, NIET_AKKOORD, NIET_VAN_TOEPASSING, VERDICTS, ProductVerdict,
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-EXAMPLE_CONFIGS = Path(__file__).resolve().parents[2] / "fixtures" / "regio"
+EXAMPLE_CONFIGS = data_path("berichten.fixtures.regio")
 DB_ENV = "BERICHTEN_DB"
 
 _COLOUR = {AKKOORD: "green", MET_WAARSCHUWING: "yellow", NIET_AKKOORD: "red", NIET_VAN_TOEPASSING: None}
@@ -33,7 +34,7 @@ _SEVERITY = {"error": "FOUT", "warning": "WAARSCHUWING", "info": "INFO"}
 
 def _key_missing() -> type[Exception]:
     """The store's "no pseudonym key" error, imported only when a --db is used (the store is heavy)."""
-    from store.keys import KeyMissing
+    from berichten.store.keys import KeyMissing
 
     return KeyMissing
 
@@ -83,10 +84,10 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     Met --jobs N doen N processen niveau 1 en 2; de regionale regels lopen in invoervolgorde.
     Exitcode: 0 geen NIET AKKOORD, 1 minstens één NIET AKKOORD, 2 gebruiks- of invoerfout.
     """
-    from validators.parallel import WorkerFailed
-    from validators.regional.check import check_messages
-    from validators.regional.config import load_config
-    from validators.regional.facts import load_csv_facts
+    from berichten.validators.parallel import WorkerFailed
+    from berichten.validators.regional.check import check_messages
+    from berichten.validators.regional.config import load_config
+    from berichten.validators.regional.facts import load_csv_facts
 
     config = _config(regio, config_path, load_config)
     if aanmeldingen and config.code != "grjr":
@@ -95,7 +96,7 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
         _fail(["--acceptaties hoort bij --regio nijmegen"])
     try:
         if url:
-            from store.regio_tables import load_facts
+            from berichten.store.regio_tables import load_facts
 
             facts = load_facts(url)
             csv_facts = load_csv_facts(aanmeldingen, acceptaties, pseudonymise=facts.pseudonymise)
@@ -130,8 +131,8 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
 
 def _validator(config_path: str):
     """Levels 1-2 and 4 with the [lijsten] of the regional TOML (the shipped lists when it has none)."""
-    from validators.level4 import ListError, load_lists
-    from validators.pipeline import Validator
+    from berichten.validators.level4 import ListError, load_lists
+    from berichten.validators.pipeline import Validator
 
     try:
         return Validator(lists=load_lists(config_path))
@@ -206,7 +207,7 @@ def import_csv_command(url: str, aanmeldingen: str | None, acceptaties: str | No
     Voorbeeld:
       berichten regio import-csv --db sqlite:///berichten.db --aanmeldingen aanmeldingen.csv
     """
-    from store.regio_tables import import_csv
+    from berichten.store.regio_tables import import_csv
 
     if not aanmeldingen and not acceptaties:
         raise click.UsageError("geef --aanmeldingen en/of --acceptaties")

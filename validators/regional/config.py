@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from validators.regional.errors import ConfigError
+from berichten.validators.regional.errors import ConfigError
 
 Role = Literal["systeemaanbieder", "prestatieaanbieder", "onderaannemer", "flex-aanbieder"]
 Contract = Literal["gecontracteerd", "pgb", "maatwerkovereenkomst"]

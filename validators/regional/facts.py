@@ -37,9 +37,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from berichten.privacy import mask_bsn
-from store.config import Pseudonymiser
-from validators.regional.errors import FactsError
-from validators.rules.common import elfproef
+from berichten.store.config import Pseudonymiser
+from berichten.validators.regional.errors import FactsError
+from berichten.validators.rules.common import elfproef
 
 BUURTTEAMS = ("jeugd-gezin", "volwassenen")
 _BUURTTEAM_ALIASES = {

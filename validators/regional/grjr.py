@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from validators.regional.config import RegionConfig
-from validators.regional.facts import Aanmelding, Facts
-from validators.regional.outcome import DELETED, Outcome
-from validators.regional.product import ProductView
-from validators.regional.rules import REGIONAL_REGISTRY, GrjrContext
+from berichten.validators.regional.config import RegionConfig
+from berichten.validators.regional.facts import Aanmelding, Facts
+from berichten.validators.regional.outcome import DELETED, Outcome
+from berichten.validators.regional.product import ProductView
+from berichten.validators.regional.rules import REGIONAL_REGISTRY, GrjrContext
 
 _NO_DATA = (
     "Aanmeldingen niet geconfigureerd: GRJR-FLEX-001 tot en met 005 zijn niet beoordeeld "

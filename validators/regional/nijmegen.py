@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from validators.regional.config import Product, RegionConfig
-from validators.regional.facts import Acceptatie, Facts
-from validators.regional.hours import (
+from berichten.validators.regional.config import Product, RegionConfig
+from berichten.validators.regional.facts import Acceptatie, Facts
+from berichten.validators.regional.hours import (
     NotEvaluable, allocated_hours, fmt_hours, fmt_months, months_in_period, standard_hours, yearly_rate,
 )
-from validators.regional.outcome import DELETED, Outcome
-from validators.regional.product import ProductView
-from validators.regional.rules import REGIONAL_REGISTRY, Cap, Hours, NijmegenContext
+from berichten.validators.regional.outcome import DELETED, Outcome
+from berichten.validators.regional.product import ProductView
+from berichten.validators.regional.rules import REGIONAL_REGISTRY, Cap, Hours, NijmegenContext
 
 _NO_DATA = (
     "Acceptatieregister niet geconfigureerd: NIJM-BT-001, 002 en 004 zijn niet beoordeeld "

@@ -12,8 +12,8 @@ from datetime import date
 from lxml import etree
 
 from berichten.xpath import element_path
-from validators.engine import parse_date
-from validators.regional.hours import Omvang
+from berichten.validators.engine import parse_date
+from berichten.validators.regional.hours import Omvang
 
 
 def child(el: etree._Element | None, name: str) -> etree._Element | None:

@@ -16,10 +16,10 @@ from fractions import Fraction
 from typing import Any
 
 from berichten.findings import Finding, Severity
-from validators.regional.config import Product, RegionConfig
-from validators.regional.facts import Aanmelding, Acceptatie
-from validators.regional.hours import fmt_hours, fmt_months
-from validators.regional.product import ProductView
+from berichten.validators.regional.config import Product, RegionConfig
+from berichten.validators.regional.facts import Aanmelding, Acceptatie
+from berichten.validators.regional.hours import fmt_hours, fmt_months
+from berichten.validators.regional.product import ProductView
 
 SUPPLIERS_BY_NAME = ("ZBT", "RER")
 _TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from validators.engine import RuleContext, parse_date
+from berichten.validators.engine import RuleContext, parse_date
 
 T = TypeVar("T")
 Element = etree._Element

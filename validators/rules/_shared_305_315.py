@@ -16,8 +16,8 @@ from typing import Protocol
 
 from lxml import etree
 
-from validators.engine import Hit, RuleContext, hit
-from validators.rules._helpers import Interval, as_date, as_int, cached, duplicate_groups, overlapping_pairs
+from berichten.validators.engine import Hit, RuleContext, hit
+from berichten.validators.rules._helpers import Interval, as_date, as_int, cached, duplicate_groups, overlapping_pairs
 
 __all__ = [
     "Interval", "as_date", "as_int", "cached", "duplicate_groups", "overlapping_pairs",  # from _helpers

@@ -5,7 +5,7 @@ parts of the basisschema), so they also fire on retour messages. This module reg
 every message whose XSD has the element (``BSN_MESSAGES``, ``PERSON_MESSAGES``,
 ``ADDRESS_MESSAGES``); a message added later gets them with one call:
 
-    from validators.rules.common import register_generic
+    from berichten.validators.rules.common import register_generic
     register_generic(("CS002",), berichten=("327",))
 
 ``tr134_hits`` is the shared "date not after the Dagtekening" test behind TR134.
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
-from validators.rules._helpers import as_date, filled, per_message, value
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from berichten.validators.rules._helpers import as_date, filled, per_message, value
 
 Element = etree._Element
 

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from lxml import etree
 
-from validators.engine import CheckFunction, Hit, RuleContext, hit
-from validators.rules._helpers import as_date, filled, value
+from berichten.validators.engine import CheckFunction, Hit, RuleContext, hit
+from berichten.validators.rules._helpers import as_date, filled, value
 
 Element = etree._Element
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from lxml import etree
 
-from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
-from validators.rules._helpers import (
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from berichten.validators.rules._helpers import (
     as_date,
     as_int,
     per_message,
@@ -24,8 +24,8 @@ from validators.rules._helpers import (
     overlapping_pairs,
     value,
 )
-from validators.rules import omvang
-from validators.rules.common import tr134_hits
+from berichten.validators.rules import omvang
+from berichten.validators.rules.common import tr134_hits
 
 Element = etree._Element
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from lxml import etree
 
-from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
-from validators.rules._shared_305_315 import (
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
+from berichten.validators.rules._shared_305_315 import (
     as_date,
     as_int,
     cached,

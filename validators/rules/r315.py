@@ -13,9 +13,9 @@ from typing import Any
 
 from lxml import etree
 
-from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
-from validators.rules import omvang
-from validators.rules._shared_305_315 import (
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
+from berichten.validators.rules import omvang
+from berichten.validators.rules._shared_305_315 import (
     OVERLAP_TOEGESTAAN,
     VERWIJZER_MET_ZORGVERLENERCODE,
     as_date,

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from validators.engine import REGISTRY, Hit, RuleContext
-from validators.rules._shared_305_315 import filled, hit_at, kids, value
+from berichten.validators.engine import REGISTRY, Hit, RuleContext
+from berichten.validators.rules._shared_305_315 import filled, hit_at, kids, value
 
 Element = etree._Element
 

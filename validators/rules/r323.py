@@ -15,9 +15,9 @@ from typing import Any
 
 from lxml import etree
 
-from validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
-from validators.rules._shared_305_315 import as_date, as_int, cached, duplicate_groups, filled, hit_at, kids, raw, value
-from validators.rules.common import tr134_hits
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext
+from berichten.validators.rules._shared_305_315 import as_date, as_int, cached, duplicate_groups, filled, hit_at, kids, raw, value
+from berichten.validators.rules.common import tr134_hits
 
 Element = etree._Element
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from validators.engine import REGISTRY, Hit, RuleContext
-from validators.rules._shared_305_315 import hit_at, value
-from validators.rules.r323 import body, netto, prestaties, register_shared, signed
+from berichten.validators.engine import REGISTRY, Hit, RuleContext
+from berichten.validators.rules._shared_305_315 import hit_at, value
+from berichten.validators.rules.r323 import body, netto, prestaties, register_shared, signed
 
 B325 = ("325",)
 ANTWOORD = "/Bericht/DeclaratieAntwoord"

@@ -1,0 +1,1 @@
+"""Our XSD files, one folder per standard and release (package data)."""
