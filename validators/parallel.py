@@ -28,7 +28,7 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
 
 from berichten.findings import Finding
 from berichten.xmlinput import Document, read_document
@@ -87,6 +87,8 @@ class OrderedMap(Generic[T, R]):
         size = max(1, min(MAX_CHUNK, len(items) // (self.jobs * 4)))
         starts = iter(range(0, len(items), size))
         pending: deque[Future] = deque()
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             for start in starts:
                 pending.append(self._executor.submit(_run_chunk, items[start : start + size]))
@@ -98,6 +100,8 @@ class OrderedMap(Generic[T, R]):
                 if start is not None:
                     pending.append(self._executor.submit(_run_chunk, items[start : start + size]))
                 yield from results
+        except BrokenProcessPool:  # from submit(): the pool broke while the last results came in
+            _broken()
         finally:
             for future in pending:
                 future.cancel()
@@ -126,12 +130,16 @@ def _result(future: Future) -> list:
     try:
         return future.result()
     except BrokenProcessPool:
-        # The workers die with a SIGTERM to the whole group; a long-running command that recorded
-        # that stop ends at its safe point (StopRequested) instead of reporting a crash.
-        from berichten import stop
+        _broken()
 
-        stop.check()
-        raise WorkerFailed("een werkproces is onverwacht gestopt") from None
+
+def _broken() -> NoReturn:
+    """The workers die with a SIGTERM to the whole group; a long-running command that recorded
+    that stop ends at its safe point (StopRequested) instead of reporting a crash."""
+    from berichten import stop
+
+    stop.check()
+    raise WorkerFailed("een werkproces is onverwacht gestopt") from None
 
 
 # ------------------------------------------------------------------------------------ in a worker
