@@ -256,3 +256,50 @@ def write_mixed(folder: Path, clients: range, *, standaard: str = "ijw") -> None
         for n, data in enumerate(messages, 1):
             (folder / f"{i:07d}-{n}.xml").write_bytes(data.replace(b"\n", b"\r\n"))
 
+
+
+IMPORT_MODES = ("db", "prefetch", "batch")
+
+
+def import_in_order(url: str, validator, earlier: list[bytes], last: bytes, mode: str = "db"):
+    """Import ``earlier`` (each must be stored), then ``last``; the ``StoredMessage`` of ``last``.
+
+    ``mode``: "db" writes each message before the next is checked (level-3 rules query the database
+    per lookup); "prefetch" also, but the last message's lookups are fetched at once first, as
+    ``import_paths`` does per batch; "batch" keeps all messages in one batch, so the rules see the
+    earlier ones only as pending rows."""
+    from berichten.store.config import Pseudonymiser
+    from berichten.store.db import make_engine
+    from berichten.store.importer import Importer, ImportSummary
+    from berichten.store.models import STATUS_STORED
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            importer = Importer(connection, validator, Pseudonymiser("test-sleutel"))
+            summary = ImportSummary()
+            for data in earlier:
+                stored = importer.add(validator.validate_bytes(data), None, summary)
+                assert stored is not None and stored.status == STATUS_STORED, stored and stored.findings
+                if mode != "batch":
+                    importer.flush()
+            checked = validator.validate_bytes(last)
+            records = importer.prepare([checked])[0] if mode == "prefetch" else None
+            result = importer.add(checked, None, summary, records=records)
+            importer.flush()
+            connection.commit()
+            return result
+    finally:
+        engine.dispose()
+
+
+def assert_level3(stored, expected: set[str]) -> None:
+    """The stored message has exactly the level-3 codes ``expected``, no other error, and the status
+    and ``niveau3`` that follow from them."""
+    from berichten.store.models import STATUS_REJECTED, STATUS_STORED
+
+    niveau3 = [f for f in stored.findings if f["niveau"] == 3]
+    assert {f["code"] for f in niveau3} == expected, stored.findings
+    assert not [f for f in stored.findings if f["severity"] == "error" and f["niveau"] != 3]
+    assert stored.status == (STATUS_REJECTED if expected else STATUS_STORED)
+    assert stored.niveau3 is (not expected)

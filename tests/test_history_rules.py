@@ -10,11 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from berichten.store.config import Pseudonymiser
-from berichten.store.db import make_engine
-from berichten.store.importer import Importer, ImportSummary, StoredMessage
-from berichten.store.models import STATUS_REJECTED, STATUS_STORED
-from berichten.store.testing import build
+from berichten.store.importer import StoredMessage
+from berichten.store.testing import IMPORT_MODES, assert_level3, build, import_in_order
 from berichten.validators.history import HISTORY_REGISTRY
 from berichten.validators.pipeline import Validator
 
@@ -130,40 +127,15 @@ def _bytes(standaard: str, step: Step) -> bytes:
 
 
 def run(url: str, standaard: str, earlier: list[Step], last: Step, mode: str = "db") -> StoredMessage:
-    """Import ``earlier`` then ``last``. ``mode``: "db" writes each message before the next is checked
-    (the rules query the database per lookup); "prefetch" also, but the last message's lookups are
-    fetched at once first, as ``import_paths`` does per batch; "batch" keeps all messages in one
-    batch, so the rules see the earlier ones only as pending rows."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            importer = Importer(connection, validator(), Pseudonymiser("test-sleutel"))
-            summary = ImportSummary()
-            for step in earlier:
-                stored = importer.add(validator().validate_bytes(_bytes(standaard, step)), None, summary)
-                assert stored is not None and stored.status == STATUS_STORED, stored and stored.findings
-                if mode != "batch":
-                    importer.flush()
-            checked = validator().validate_bytes(_bytes(standaard, last))
-            records = importer.prepare([checked])[0] if mode == "prefetch" else None
-            result = importer.add(checked, None, summary, records=records)
-            importer.flush()
-            connection.commit()
-            return result
-    finally:
-        engine.dispose()
+    """Import ``earlier`` then ``last`` (``store.testing.import_in_order`` explains the modes)."""
+    return import_in_order(url, validator(), [_bytes(standaard, s) for s in earlier], _bytes(standaard, last), mode)
 
 
-@pytest.mark.parametrize("mode", ["db", "prefetch", "batch"])
+@pytest.mark.parametrize("mode", IMPORT_MODES)
 @pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
 @pytest.mark.parametrize("earlier,last,expected", [s[1:] for s in SCENARIOS], ids=[s[0] for s in SCENARIOS])
 def test_rule_scenario(store_url, standaard, earlier, last, expected, mode):
-    bericht = run(store_url, standaard, earlier, last, mode)
-    niveau3 = [f for f in bericht.findings if f["niveau"] == 3]
-    assert {f["code"] for f in niveau3} == expected, bericht.findings
-    assert not [f for f in bericht.findings if f["severity"] == "error" and f["niveau"] != 3]
-    assert bericht.status == (STATUS_REJECTED if expected else STATUS_STORED)
-    assert bericht.niveau3 is (not expected)
+    assert_level3(run(store_url, standaard, earlier, last, mode), expected)
 
 
 def test_every_level3_rule_has_a_failing_scenario():
