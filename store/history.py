@@ -206,18 +206,6 @@ def rejected_prestatie(p):
     )
 
 
-def approved_prestaties():
-    """Prestatie rows whose declaration has a stored, approving 325 that does not reject the line
-    (for reports: a 323 without an answer is not in here)."""
-    approving = (
-        select(DA.id)
-        .where(DA.standaard == P.standaard, DA.ontvanger == P.afzender, DA.afzender == P.ontvanger,
-               DA.declaratie_identificatie == P.identificatie, DA.klasse == "DeclaratieAntwoord", DA.goedgekeurd.is_(True))
-        .exists()
-    )
-    return select(P).where(approving, ~rejected_prestatie(P))
-
-
 _PRESTATIE_COLUMNS = (
     P.afzender, P.ontvanger, P.identificatie, P.client, P.referentie_nummer, P.vorig_referentie_nummer,
     P.toewijzing_nummer, P.categorie, P.code, P.begindatum, P.einddatum, P.volume, P.eenheid, P.tarief, P.bedrag,

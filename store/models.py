@@ -272,7 +272,8 @@ class DeclaratieAntwoord(SQLModel, table=True):
 
     A Prestatie of the answered 323 is approved when the DeclaratieAntwoord row is ``goedgekeurd``
     (8001, or 0200: only the rejected Prestaties are listed) and no Prestatie row of the same 325
-    rejects its ReferentieNummer (``store.history.approved_prestaties`` writes this in SQL).
+    rejects its ReferentieNummer (``report.declaraties`` writes this in SQL for the reports; level 3
+    asks ``store.history.rejected_prestatie``).
     """
 
     __tablename__ = "declaratie_antwoord"
