@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import run_timed  # bench/timing.py (the script's folder is on sys.path)
 
 PROJECT = Path(__file__).resolve().parent.parent
 BERICHTEN = str(Path(sys.executable).parent / "berichten")
@@ -41,17 +41,8 @@ def make_set(root: Path, files: int) -> int:
 
 
 def run(argv: list[str], cwd: Path) -> tuple[float, float, bytes]:
-    """Wall time, CPU time (user + system, the workers included) and stdout of one run."""
-    env = {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return elapsed, cpu, done.stdout
+    """Wall time, CPU time (the workers included) and stdout of one run, without BERICHTEN_JOBS."""
+    return run_timed(argv, cwd, {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"})
 
 
 def rows(db: Path) -> dict[str, int]:

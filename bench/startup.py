@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import run_timed  # bench/timing.py (the script's folder is on sys.path)
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -39,14 +38,8 @@ def cases(file: str) -> dict[str, list[str]]:
 
 def timed(argv: list[str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=PROJECT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(argv)}: exit {done.returncode}")
-    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, _ = run_timed(argv, PROJECT, ENV)
+    return wall, cpu
 
 
 def main() -> int:
