@@ -228,19 +228,20 @@ def test_the_fixtures_pass_the_official_xslt(reference, name):
     assert reference.xslt_fouten((LIJSTEN / name).read_bytes(), "ijw") == []
 
 
-@pytest.mark.parametrize("volume,tarief,bedrag,ok", [
-    (50, 167, 8333, True),     # 100,00 an hour: 10000 x 50 / 60 = 8333.3 -> 8333
-    (50, 167, 8350, True),     # 50 x 167: the plain product is always right
-    (50, 167, 8334, True),     # 10001..10008 an hour also round to 167 a minute and give 8334
-    (50, 167, 8400, False),    # no hourly rate with minute rate 167 gives 84,00
-    (1, 1455, 1455, True),
-    (90, 50, 4499, True),      # 29,99 an hour (2999 / 60 = 49.98 -> 50): 2999 x 90 / 60 = 4498.5 -> 4499
+@pytest.mark.parametrize("volume,tarief,bedrag,eenheid,uurtarief,ok", [
+    (50, 167, 8333, "01", None, True),    # 100,00 an hour: 10000 x 50 / 60 = 8333.3 -> 8333
+    (50, 167, 8350, "01", None, True),    # 50 x 167: the plain product is always right
+    (50, 167, 8334, "01", None, True),    # 10001..10008 an hour also round to 167 a minute and give 8334
+    (50, 167, 8400, "01", None, False),   # no hourly rate with minute rate 167 gives 84,00
+    (50, 167, 8334, "01", 10000, False),  # with the contracted 100,00 an hour only 8333 (or 8350) fits
+    (50, 167, 8333, "04", None, False),   # the exception is for minutes only
+    (1, 1455, 1455, "04", None, True),
+    (90, 50, 4499, "01", None, True),     # 29,99 an hour (2999 / 60 = 49.98 -> 50): 2999 x 90 / 60 = 4498.5 -> 4499
 ])
-def test_tr346_minutes_on_an_unknown_hourly_rate(volume, tarief, bedrag, ok):
-    from berichten.validators.level4.rules import _half_up
+def test_tr346_amounts(volume, tarief, bedrag, eenheid, uurtarief, ok):
+    from berichten.validators.level4.rules import amount_fits
 
-    rates = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
-    assert (bedrag == volume * tarief or any(_half_up(h * volume, 60) == bedrag for h in rates)) is ok
+    assert amount_fits(volume, tarief, bedrag, eenheid, uurtarief) is ok
 
 
 @pytest.mark.parametrize("text,cents", [("125", 12500), ("125,5", 12550), ("125,00", 12500), ("0.07", 7), ("1.455", None),

@@ -227,6 +227,21 @@ def _half_up(numerator: int, denominator: int) -> int:
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+def amount_fits(volume: int, tarief: int, bedrag: int, eenheid: str, uurtarief: int | None = None) -> bool:
+    """TR346 on one Prestatie (eurocent): ``bedrag == volume * tarief``, or, for minutes (01), the
+    amount of an hourly rate whose minute rate rounds to ``tarief`` (IV081): the contracted
+    ``uurtarief`` when known, else any of the at most 60 hourly rates that round to it."""
+    if bedrag == volume * tarief:
+        return True
+    if eenheid != MINUUT:
+        return False
+    if uurtarief is not None:
+        uurtarieven = [uurtarief]
+    else:
+        uurtarieven = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
+    return any(_half_up(h * volume, 60) == bedrag for h in uurtarieven)
+
+
 def _prestaties(ctx: ExternalContext) -> Iterator[tuple[etree._Element, dict[str, str]]]:
     """Each Prestatie of a 323 with the texts the tariff rules read (by local name)."""
     for el in ctx.root.iter(ctx.m("Prestatie")):
@@ -265,16 +280,15 @@ def tr346(ctx: ExternalContext) -> Iterator[Hit]:
     uurtarief bestaat dat precies dit minuuttarief en dit bedrag oplevert."""
     for el, v in _prestaties(ctx):
         volume, tarief, bedrag = _int(v.get("GeleverdVolume", "")), _int(v.get("ProductTarief", "")), _int(v.get("Bedrag", ""))
-        if v.get("Eenheid") == EURO or None in (volume, tarief, bedrag) or bedrag == volume * tarief:
+        if v.get("Eenheid") == EURO or None in (volume, tarief, bedrag):
             continue
-        if v.get("Eenheid") == MINUUT:
+        uurtarief = None
+        if v.get("Eenheid") == MINUUT and bedrag != volume * tarief:
             contract = _contract_tarief(ctx, el, v)
             if contract is not None and contract.tariefeenheid == UUR:
-                uurtarieven = [contract.tarief]
-            else:  # every hourly rate whose minute rate rounds to this ProductTarief
-                uurtarieven = [h for h in range(max(0, 60 * tarief - 30), 60 * tarief + 30) if _half_up(h, 60) == tarief]
-            if any(_half_up(h * volume, 60) == bedrag for h in uurtarieven):
-                continue
+                uurtarief = contract.tarief
+        if amount_fits(volume, tarief, bedrag, v.get("Eenheid", ""), uurtarief):
+            continue
         target = _child(el, "IngediendBedrag")
         yield hit(target if target is not None else el,
                   melding=f"IngediendBedrag {bedrag} is niet GeleverdVolume {volume} x ProductTarief {tarief} "
