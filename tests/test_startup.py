@@ -50,6 +50,19 @@ def test_quick_commands_stay_light(args: tuple[str, ...], exit_code: int) -> Non
     assert heavy(modules) == []
 
 
+@pytest.mark.parametrize("args", [
+    ("check", VALID, "--regio", "grjr"),
+    ("check", VALID, "--regio", "nijmegen"),
+    ("check", VALID, "--config", "fixtures/regio/nijmegen.toml"),
+])
+def test_check_reads_its_configuration_without_pydantic(args: tuple[str, ...]) -> None:
+    # The regional TOML is read by validators/regional/reader.py; pydantic cost ~90 ms per start.
+    code, modules = imported(*args)
+    assert code == 0
+    assert "berichten.validators.regional.config" in modules
+    assert sorted(m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")) == []
+
+
 def test_the_check_can_see_a_heavy_import(tmp_path: Path) -> None:
     # The same check on a command that needs the store must report it, or the test above proves nothing.
     code, modules = imported("db", "upgrade", "--db", f"sqlite:///{tmp_path / 'b.db'}")

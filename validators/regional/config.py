@@ -1,4 +1,4 @@
-"""Regional configuration: one TOML file per region, validated with pydantic.
+"""Regional configuration: one TOML file per region, read into frozen records (``reader.py``).
 
 The file describes what the messages do not say: which gemeenten form the region, which
 aanbieders have which roles and contracts, the GRJR opdrachten with their tafels and products,
@@ -7,6 +7,9 @@ examples are ``fixtures/regio/grjr.toml`` and ``fixtures/regio/nijmegen.toml``.
 
 Every error is one Dutch line naming the file, the line of the key (best effort) and the field:
 ``grjr.toml: regel 14: aanbieder[2].agb: moet 8 cijfers zijn, niet '1234'``.
+
+These records were pydantic models; ``reader.py`` now reads the same TOML into the same values
+with the same errors, without pydantic's import and model building at every ``berichten check``.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
 from berichten.validators.regional.errors import ConfigError
+from berichten.validators.regional.reader import (
+    Field, Problems, Record, a_date, boolean, literal, mapping, positive, records, text, tuple_of,
+)
 
 Role = Literal["systeemaanbieder", "prestatieaanbieder", "onderaannemer", "flex-aanbieder"]
 Contract = Literal["gecontracteerd", "pgb", "maatwerkovereenkomst"]
@@ -32,39 +36,55 @@ _GEMEENTE = re.compile(r"^\d{4}$")
 _PRODUCT = re.compile(r"^[0-9A-Za-z]{1,5}$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _agb(value: str) -> str:
-    if not _AGB.match(value):
+def _agb(value: str | None) -> str | None:
+    if value is not None and not _AGB.match(value):
         raise ValueError(f"een AGB-code heeft 8 cijfers, niet '{value}'")
     return value
 
 
-class RoleEntry(_Strict):
+def _product_code(value: str | None) -> str | None:
+    if value is not None and not _PRODUCT.match(value):
+        raise ValueError(f"productcode '{value}' heeft 1 tot 5 letters of cijfers")
+    return value
+
+
+def _product_codes(value: tuple[str, ...]) -> tuple[str, ...]:
+    for code in value:
+        _product_code(code)
+    return value
+
+
+def _gemeenten(value: tuple[str, ...]) -> tuple[str, ...]:
+    for code in value:
+        if not _GEMEENTE.match(code):
+            raise ValueError(f"een gemeentecode heeft 4 cijfers, niet '{code}'")
+    return value
+
+
+class RoleEntry(Record):
     """One role of an aanbieder, optionally limited in time and to some opdrachten."""
 
+    __slots__ = ("rol", "van", "vanaf", "tot", "opdrachten")
     rol: Role
-    van: str | None = None  # onderaannemer: AGB code of its systeemaanbieder
-    vanaf: date | None = None
-    tot: date | None = None  # last day the role holds (inclusive)
-    opdrachten: tuple[str, ...] = ()
+    van: str | None  # onderaannemer: AGB code of its systeemaanbieder
+    vanaf: date | None
+    tot: date | None  # last day the role holds (inclusive)
+    opdrachten: tuple[str, ...]
+    FIELDS = (
+        Field("rol", literal("systeemaanbieder", "prestatieaanbieder", "onderaannemer", "flex-aanbieder")),
+        Field("van", text, None, check=_agb),
+        Field("vanaf", a_date, None),
+        Field("tot", a_date, None),
+        Field("opdrachten", tuple_of(text), ()),
+    )
 
-    @field_validator("van")
-    @classmethod
-    def _check_van(cls, value: str | None) -> str | None:
-        return None if value is None else _agb(value)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> RoleEntry:
+    def validate(self) -> None:
         if self.rol == "onderaannemer" and not self.van:
             raise ValueError("een onderaannemer heeft 'van' nodig: de AGB-code van zijn systeemaanbieder")
         if self.rol != "onderaannemer" and self.van:
             raise ValueError("'van' hoort alleen bij de rol onderaannemer")
         if self.vanaf and self.tot and self.tot < self.vanaf:
             raise ValueError(f"'tot' ({self.tot}) ligt voor 'vanaf' ({self.vanaf})")
-        return self
 
     def holds_on(self, day: date | None) -> bool:
         if day is None:
@@ -72,124 +92,146 @@ class RoleEntry(_Strict):
         return (self.vanaf is None or self.vanaf <= day) and (self.tot is None or day <= self.tot)
 
 
-class Aanbieder(_Strict):
+class Aanbieder(Record):
+    __slots__ = ("agb", "naam", "contract", "rollen")
     agb: str
     naam: str
-    contract: Contract = "gecontracteerd"
-    rollen: tuple[RoleEntry, ...] = Field(default=(), alias="rol")
-
-    @field_validator("agb")
-    @classmethod
-    def _check_agb(cls, value: str) -> str:
-        return _agb(value)
+    contract: Contract
+    rollen: tuple[RoleEntry, ...]
+    FIELDS = (
+        Field("agb", text, check=_agb),
+        Field("naam", text),
+        Field("contract", literal("gecontracteerd", "pgb", "maatwerkovereenkomst"), "gecontracteerd"),
+        Field("rollen", records(RoleEntry), (), key="rol"),
+    )
 
     def has_role(self, rol: Role, day: date | None = None) -> bool:
         return any(r.rol == rol and r.holds_on(day) for r in self.rollen)
 
 
-class Opdracht(_Strict):
+class Opdracht(Record):
     """A GRJR contract lot with the tafel that discusses its cases and its product codes."""
 
+    __slots__ = ("code", "naam", "tafel", "frequentie", "opmerking", "producten")
     code: str
     naam: str
     tafel: str
-    frequentie: str = ""
-    opmerking: str = ""
-    producten: tuple[str, ...] = ()
+    frequentie: str
+    opmerking: str
+    producten: tuple[str, ...]
+    FIELDS = (
+        Field("code", text),
+        Field("naam", text),
+        Field("tafel", text),
+        Field("frequentie", text, ""),
+        Field("opmerking", text, ""),
+        Field("producten", tuple_of(text), (), check=_product_codes),
+    )
 
-    @field_validator("producten")
-    @classmethod
-    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for code in value:
-            if not _PRODUCT.match(code):
-                raise ValueError(f"productcode '{code}' heeft 1 tot 5 letters of cijfers")
-        return value
 
-
-class Product(_Strict):
+class Product(Record):
     """A Nijmegen product in scope of the covenant with its standard hours."""
 
+    __slots__ = ("code", "naam", "standaard", "uren_per_jaar", "uren_per_anderhalf_jaar")
     code: str
     naam: str
     standaard: Literal["ijw", "iwmo"]
-    uren_per_jaar: int = Field(gt=0)
-    uren_per_anderhalf_jaar: int = Field(gt=0)
+    uren_per_jaar: int
+    uren_per_anderhalf_jaar: int
+    FIELDS = (
+        Field("code", text),
+        Field("naam", text),
+        Field("standaard", literal("ijw", "iwmo")),
+        Field("uren_per_jaar", positive),
+        Field("uren_per_anderhalf_jaar", positive),
+    )
 
-    @model_validator(mode="after")
-    def _pro_rata(self) -> Product:
+    def validate(self) -> None:
         # The covenant's two columns are one rate; a mismatch is a typo in the file.
         if Fraction(self.uren_per_anderhalf_jaar) != Fraction(self.uren_per_jaar) * Fraction(3, 2):
             raise ValueError(
                 f"uren_per_anderhalf_jaar ({self.uren_per_anderhalf_jaar}) moet 1,5 x uren_per_jaar "
                 f"({self.uren_per_jaar}) zijn"
             )
-        return self
 
 
-class Buurtteam(_Strict):
+class Buurtteam(Record):
+    __slots__ = ("code", "naam", "stapelen", "plafond_uren_per_jaar", "standaard_termijn_maanden")
     code: BuurtteamType
     naam: str
     stapelen: bool  # J&G adds regulier and specialistisch; Volwassenen shares one cap
-    plafond_uren_per_jaar: int | None = Field(default=None, gt=0)
-    standaard_termijn_maanden: int | None = Field(default=None, gt=0)
+    plafond_uren_per_jaar: int | None
+    standaard_termijn_maanden: int | None
+    FIELDS = (
+        Field("code", literal("jeugd-gezin", "volwassenen")),
+        Field("naam", text),
+        Field("stapelen", boolean),
+        Field("plafond_uren_per_jaar", positive, None),
+        Field("standaard_termijn_maanden", positive, None),
+    )
 
-    @model_validator(mode="after")
-    def _cap(self) -> Buurtteam:
+    def validate(self) -> None:
         if not self.stapelen and self.plafond_uren_per_jaar is None:
             raise ValueError("een Buurtteam dat niet stapelt heeft 'plafond_uren_per_jaar' nodig")
-        return self
 
 
-class Plafond(_Strict):
+class Plafond(Record):
     """A budgetplafond: a yearly ceiling for one aanbieder (optionally one product), in euros or hours."""
 
+    __slots__ = ("aanbieder", "product", "bedrag_per_jaar", "uren_per_jaar")
     aanbieder: str
-    product: str | None = None
-    bedrag_per_jaar: int | None = Field(default=None, gt=0)  # whole euros per calendar year
-    uren_per_jaar: int | None = Field(default=None, gt=0)
+    product: str | None
+    bedrag_per_jaar: int | None  # whole euros per calendar year
+    uren_per_jaar: int | None
+    FIELDS = (
+        Field("aanbieder", text, check=_agb),
+        Field("product", text, None, check=_product_code),
+        Field("bedrag_per_jaar", positive, None),
+        Field("uren_per_jaar", positive, None),
+    )
 
-    @field_validator("aanbieder")
-    @classmethod
-    def _check_agb(cls, value: str) -> str:
-        return _agb(value)
-
-    @field_validator("product")
-    @classmethod
-    def _check_product(cls, value: str | None) -> str | None:
-        if value is not None and not _PRODUCT.match(value):
-            raise ValueError(f"productcode '{value}' heeft 1 tot 5 letters of cijfers")
-        return value
-
-    @model_validator(mode="after")
-    def _one_measure(self) -> Plafond:
+    def validate(self) -> None:
         if (self.bedrag_per_jaar is None) == (self.uren_per_jaar is None):
             raise ValueError("geef precies één van 'bedrag_per_jaar' (euro) of 'uren_per_jaar'")
-        return self
 
 
-class Regio(_Strict):
+class Regio(Record):
+    __slots__ = ("code", "naam", "gemeenten")
     code: Literal["grjr", "nijmegen"]
     naam: str
-    gemeenten: tuple[str, ...] = Field(min_length=1)
-
-    @field_validator("gemeenten")
-    @classmethod
-    def _gemeenten(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for code in value:
-            if not _GEMEENTE.match(code):
-                raise ValueError(f"een gemeentecode heeft 4 cijfers, niet '{code}'")
-        return value
+    gemeenten: tuple[str, ...]
+    FIELDS = (
+        Field("code", literal("grjr", "nijmegen")),
+        Field("naam", text),
+        Field("gemeenten", tuple_of(text, min_length=1), check=_gemeenten),
+    )
 
 
-class RegionConfig(_Strict):
+class RegionConfig(Record):
+    __slots__ = ("regio", "aanbieders", "opdrachten", "producten", "buurtteams", "plafonden", "lijsten", "source",
+                 "_by_agb")
     regio: Regio
-    aanbieders: tuple[Aanbieder, ...] = Field(default=(), alias="aanbieder")
-    opdrachten: tuple[Opdracht, ...] = Field(default=(), alias="opdracht")
-    producten: tuple[Product, ...] = Field(default=(), alias="product")
-    buurtteams: tuple[Buurtteam, ...] = Field(default=(), alias="buurtteam")
-    plafonden: tuple[Plafond, ...] = Field(default=(), alias="plafond")  # read by report.plafond
-    lijsten: dict[str, Any] | None = None  # level-4 list files; read by validators.level4.config
-    source: str = Field(default="", exclude=True)
+    aanbieders: tuple[Aanbieder, ...]
+    opdrachten: tuple[Opdracht, ...]
+    producten: tuple[Product, ...]
+    buurtteams: tuple[Buurtteam, ...]
+    plafonden: tuple[Plafond, ...]  # read by report.plafond
+    lijsten: dict[str, Any] | None  # level-4 list files; read by validators.level4.config
+    source: str  # the file it was read from
+    FIELDS = (
+        Field("regio", Regio.read),
+        Field("aanbieders", records(Aanbieder), (), key="aanbieder"),
+        Field("opdrachten", records(Opdracht), (), key="opdracht"),
+        Field("producten", records(Product), (), key="product"),
+        Field("buurtteams", records(Buurtteam), (), key="buurtteam"),
+        Field("plafonden", records(Plafond), (), key="plafond"),
+        Field("lijsten", mapping, None),
+        Field("source", text, ""),
+    )
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        object.__setattr__(self, "_by_agb", {a.agb: a for a in self.aanbieders})
 
     @property
     def code(self) -> str:
@@ -197,10 +239,6 @@ class RegionConfig(_Strict):
 
     def aanbieder(self, agb: str | None) -> Aanbieder | None:
         return self._by_agb.get(agb or "")
-
-    @property
-    def _by_agb(self) -> dict[str, Aanbieder]:
-        return {a.agb: a for a in self.aanbieders}
 
     def opdracht_for_product(self, code: str | None) -> Opdracht | None:
         for opdracht in self.opdrachten:
@@ -220,7 +258,7 @@ class RegionConfig(_Strict):
 
 
 def _cross_checks(cfg: RegionConfig) -> list[tuple[tuple[Any, ...], str]]:
-    """Checks across sections; each problem with its location as a pydantic-style loc."""
+    """Checks across sections; each problem with its location (keys and array indexes)."""
     problems: list[tuple[tuple[Any, ...], str]] = []
     seen: dict[str, int] = {}
     for i, a in enumerate(cfg.aanbieders):
@@ -289,10 +327,10 @@ def parse_config(text: str, source: str = "<config>") -> RegionConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{source}: ongeldige TOML: {_toml_reason(str(exc))}"]) from None
-    try:
-        cfg = RegionConfig.model_validate({**data, "source": source})
-    except ValidationError as exc:
-        raise ConfigError([_line(source, text, tuple(e["loc"]), _pydantic_reason(e)) for e in exc.errors()]) from None
+    problems = Problems()
+    cfg = RegionConfig.read({**data, "source": source}, (), problems)
+    if problems:
+        raise ConfigError([_line(source, text, loc, reason) for loc, reason in problems])
     problems = _cross_checks(cfg)
     if problems:
         raise ConfigError([_line(source, text, loc, reason) for loc, reason in problems])
@@ -305,32 +343,6 @@ def _toml_reason(message: str) -> str:
     if m:
         return f"regel {m.group(1)}, kolom {m.group(2)}: {message[: m.start()].strip()}"
     return message
-
-
-_PYDANTIC_NL = {
-    "missing": "ontbreekt",
-    "extra_forbidden": "onbekende sleutel (tikfout?)",
-    "literal_error": "ongeldige waarde",
-    "date_from_datetime_parsing": "geen geldige datum (JJJJ-MM-DD)",
-    "date_parsing": "geen geldige datum (JJJJ-MM-DD)",
-    "date_type": "geen geldige datum (JJJJ-MM-DD, zonder aanhalingstekens)",
-    "string_type": "moet tekst zijn (tussen aanhalingstekens)",
-    "int_type": "moet een geheel getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
-    "bool_type": "moet true of false zijn",
-    "greater_than": "moet groter dan 0 zijn",
-    "too_short": "mag niet leeg zijn",
-    "tuple_type": "moet een lijst zijn, bijv. [\"a\", \"b\"]",
-}
-
-
-def _pydantic_reason(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "value_error":
-        return str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
-    if kind == "literal_error":
-        return f"ongeldige waarde {error.get('input')!r}; toegestaan: {error['ctx']['expected'].replace(' or ', ' of ')}"
-    return _PYDANTIC_NL.get(kind, error["msg"])
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -355,7 +367,7 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
 
 
 def find_line(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort 1-based line of the key a pydantic location points at.
+    """Best-effort 1-based line of the key a location (keys and array indexes) points at.
 
     Follows ``[[array]]`` headers by their occurrence index inside the enclosing section and
     then looks for ``key =`` inside the section; falls back to the section header line.
