@@ -36,10 +36,15 @@ from berichten.store.pending import PendingHistory
 from berichten.store.validate import add_history_findings, verdict
 from berichten.files import xml_files
 from berichten.store.write import write_berichten, write_rows
-from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, ParallelValidator
+from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap
 from berichten.validators.pipeline import ValidationResult, Validator
+from berichten.findings import Finding
+from berichten.header import Header
+from berichten.release import NamespaceMatch
+from berichten.xmlinput import Document, InputPolicy, read_document
 
 BERICHT = Bericht.__table__
+_TABLES = {table.name: table for table in Bericht.metadata.tables.values()}  # a worker's records name their table
 _STORED_SHAS = {pg: select(BERICHT.c.sha256).where(in_values(BERICHT.c.sha256, "shas", pg)) for pg in (False, True)}
 
 DEFAULT_BATCH_SIZE = 500
@@ -186,10 +191,15 @@ class Importer:
             summary.rejected += 1
         return StoredMessage(status, v.niveau1, v.niveau2, v.niveau3, v.niveau4, findings)
 
-    def prepare(self, results: list[ValidationResult | None]) -> list[list[Record] | None]:
+    def prepare(
+        self, results: list[ValidationResult | None], records: list[list[Record] | None] | None = None,
+    ) -> list[list[Record] | None]:
         """Before ``add``-ing a batch: the rows of each message that reaches level 3 (None for the
-        others), and the level-3 lookups of all of them fetched from the database at once."""
-        records = [self.records(r) if r is not None and _reaches_level3(r) else None for r in results]
+        others), and the level-3 lookups of all of them fetched from the database at once.
+
+        ``records``: those rows when the workers already made them (``--jobs``)."""
+        if records is None:
+            records = [self.records(r) if r is not None and _reaches_level3(r) else None for r in results]
         self.history.prefetch(_identificaties(results, records), (r for rows in records if rows for r in rows))
         return records
 
@@ -227,9 +237,9 @@ def import_paths(
 ) -> ImportSummary:
     """Import files and folders (*.xml) into the database at ``url`` (created or upgraded first).
 
-    ``jobs``: levels 1, 2 and 4 on that many worker processes (``validators.parallel``); level 3 and
-    the writes stay in this process, in input order. Raises FileNotFoundError before importing
-    anything when a path does not exist.
+    ``jobs``: levels 1, 2 and 4 and the business rows on that many worker processes, one batch ahead
+    of this process (``_import_batches``); level 3 and the writes stay here, in input order. Raises
+    FileNotFoundError before importing anything when a path does not exist.
     """
     paths = list(paths)
     check_paths(paths)
@@ -242,46 +252,175 @@ def import_paths(
         jobs = 1  # a few files: no workers to start
     total = total if progress else None
     summary = ImportSummary()
+    pseudonym = Pseudonymiser(pseudonym_key, url=url)  # before the fork: the workers pseudonymise the rows
     # The workers are forked before the engine connects and the writer thread starts.
-    parallel = ParallelValidator(validator, jobs)
+    pool: OrderedMap[bytes, Prepared] = OrderedMap(_preparer(validator, pseudonym), jobs)
     engine = make_engine(url)
     try:
-        with parallel, engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
-            importer = Importer(connection, validator, Pseudonymiser(pseudonym_key, url=url))
-            overlap = connection.dialect.name == "postgresql"
-            for chunk in _chunks(iter_files(paths), batch_size, summary):
-                shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
-                known = importer.stored_shas(shas)  # also the previous batch, not written yet
-                # PostgreSQL: the previous batch is written and committed in a thread while this one
-                # passes levels 1-2 (no database needed), so the server works on the other core while
-                # we validate. SQLite writes in this thread (its connections stay in one thread).
-                written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
-                try:
-                    checked = parallel.validate([data for (_, data), sha in zip(chunk, shas) if sha not in known])
-                    results = [None if sha in known else next(checked) for sha in shas]
-                finally:
-                    if written is not None:
-                        written.result()  # the connection is ours again (re-raises what the writer raised)
-                # Level 3 for the whole batch: the lookups fetched at once, then message by message.
-                records = importer.prepare(results)
-                for (path, _), sha, result, rows in zip(chunk, shas, results, records):
-                    summary.files += 1
-                    if result is None:  # the same bytes again: not validated again
-                        summary.duplicates += 1
-                    else:
-                        importer.add(result, str(path), summary, sha256=sha, known=False, records=rows)
-                    if progress:
-                        progress(summary.files, total)
-                del results, records
+        with pool, engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
+            importer = Importer(connection, validator, pseudonym)
+            batches = _chunks(iter_files(paths), batch_size, summary)
+            run = _import_batches if pool.jobs > 1 else _import_in_turn
+            run(batches, importer, pool, writer, summary, progress, total)
             _write(importer, connection)
     finally:
         engine.dispose()
     return summary
 
 
+Batches = Iterator[list[tuple[Path, bytes]]]
+
+
+def _import_in_turn(
+    batches: Batches, importer: Importer, pool: OrderedMap, writer: ThreadPoolExecutor, summary: ImportSummary,
+    progress: Progress | None, total: int | None,
+) -> None:
+    """One process: each batch passes levels 1-2 while the previous one is written (PostgreSQL)."""
+    connection = importer.connection
+    overlap = connection.dialect.name == "postgresql"
+    validator = importer.validator
+    for chunk in batches:
+        shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
+        known = importer.stored_shas(shas)  # also the previous batch, not written yet
+        # PostgreSQL: the previous batch is written and committed in a thread while this one
+        # passes levels 1-2 (no database needed), so the server works on the other core while
+        # we validate. SQLite writes in this thread (its connections stay in one thread).
+        written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
+        try:
+            results = [None if sha in known else validator.validate_bytes(data) for (_, data), sha in zip(chunk, shas)]
+        finally:
+            if written is not None:
+                written.result()  # the connection is ours again (re-raises what the writer raised)
+        _add_batch(importer, chunk, shas, results, importer.prepare(results), summary, progress, total)
+
+
+@dataclass
+class _Batch:
+    chunk: list[tuple[Path, bytes]]
+    shas: list[str]
+    known: set[str]  # stored already, or in the batch before this one
+    prepared: Iterator[Prepared]  # from the workers, for the files whose sha is not in ``known``
+
+
+def _import_batches(
+    batches: Batches, importer: Importer, pool: OrderedMap, writer: ThreadPoolExecutor, summary: ImportSummary,
+    progress: Progress | None, total: int | None,
+) -> None:
+    """Workers: a batch goes to them as soon as it is read, so they validate it (levels 1, 2, 4)
+    and make its rows while this process does level 3 and the writes of the batch before.
+
+    A file counts as known when its bytes are stored or in that batch before (whose messages are
+    all added before this batch), so the second import validates nothing, as with one process."""
+    connection = importer.connection
+    overlap = connection.dialect.name == "postgresql"
+    policy = importer.validator.policy
+    previous: _Batch | None = None
+    written = None
+    for chunk in batches:
+        shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
+        if written is not None:
+            written.result()  # the connection is ours again (re-raises what the writer raised)
+            written = None
+        known = importer.stored_shas(shas)
+        if previous is not None:
+            known.update(set(previous.shas).intersection(shas).difference(previous.known))
+        todo = [data for (_, data), sha in zip(chunk, shas) if sha not in known]
+        current = _Batch(chunk, shas, known, pool.submit_all(todo))
+        if previous is not None:
+            _finish(previous, importer, policy, summary, progress, total)
+            # PostgreSQL: written and committed in a thread while the next batch is read.
+            written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
+        previous = current
+    if written is not None:
+        written.result()
+    if previous is not None:
+        _finish(previous, importer, policy, summary, progress, total)
+
+
+def _finish(
+    batch: _Batch, importer: Importer, policy: InputPolicy, summary: ImportSummary, progress: Progress | None,
+    total: int | None,
+) -> None:
+    """Level 3 and ``add`` for a batch whose messages the workers checked."""
+    results: list[ValidationResult | None] = []
+    records: list[list[Record] | None] = []
+    for (_, data), sha in zip(batch.chunk, batch.shas):
+        if sha in batch.known:
+            results.append(None)
+            records.append(None)
+        else:
+            result, rows = _on_bytes(next(batch.prepared), data, policy)
+            results.append(result)
+            records.append(rows)
+    _add_batch(importer, batch.chunk, batch.shas, results, importer.prepare(results, records), summary, progress, total)
+
+
+def _add_batch(
+    importer: Importer, chunk: list[tuple[Path, bytes]], shas: list[str], results: list[ValidationResult | None],
+    records: list[list[Record] | None], summary: ImportSummary, progress: Progress | None, total: int | None,
+) -> None:
+    """Level 3 message by message (the lookups were fetched for the whole batch) and keep each one."""
+    for (path, _), sha, result, rows in zip(chunk, shas, results, records):
+        summary.files += 1
+        if result is None:  # the same bytes again: not validated again
+            summary.duplicates += 1
+        else:
+            importer.add(result, str(path), summary, sha256=sha, known=False, records=rows)
+        if progress:
+            progress(summary.files, total)
+
+
+# ------------------------------------------------------------------------------- in a worker (--jobs)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What a worker found and made of one message: a ``ValidationResult`` without the tree, the
+    header, and the business rows (by table name) when the message reaches level 3 with them."""
+
+    xsd_valid: bool | None
+    findings: list[Finding]
+    niveaus: list[int]
+    niet_gecontroleerd: list[str]
+    namespace: NamespaceMatch | None
+    header: Header
+    level3: bool  # level 3 will run on it: this process needs the tree
+    records: list[tuple[str, dict]] | None
+
+
+def _preparer(validator: Validator, pseudonym: Pseudonymiser) -> Callable[[bytes], Prepared]:
+    def prepare(data: bytes) -> Prepared:
+        result = validator.validate_bytes(data)
+        doc = result.document
+        records = None
+        if _reaches_level3(result):
+            records = [(table.name, values) for table, values in extract_records(doc.root, doc.message, pseudonym, doc.header)]
+        return Prepared(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd, doc.namespace,
+                        doc.header, _runs_level3(result), records)
+
+    return prepare
+
+
+def _on_bytes(p: Prepared, data: bytes, policy: InputPolicy) -> tuple[ValidationResult, list[Record] | None]:
+    """The worker's result as a ``ValidationResult`` on these bytes; parsed again only for level 3."""
+    document = read_document(data, policy) if p.level3 else Document(raw=data)
+    document.namespace = p.namespace
+    document.__dict__["header"] = p.header  # Document.header is a cached_property: the worker read it
+    result = ValidationResult(document, p.xsd_valid, p.findings, p.niveaus, p.niet_gecontroleerd)
+    rows = None if p.records is None else [(_TABLES[name], values) for name, values in p.records]
+    return result, rows
+
+
 def _write(importer: Importer, connection: Connection) -> None:
     importer.flush()
     connection.commit()
+
+
+def _runs_level3(result: ValidationResult) -> bool:
+    """What ``add_history_findings`` asks before it runs level 3 (a level-4 error does not stop it)."""
+    doc = result.document
+    return (doc.message is not None and doc.root is not None and result.level1_passed
+            and not any(f.is_error and f.niveau == 2 for f in result.findings))
 
 
 def _reaches_level3(result: ValidationResult) -> bool:

@@ -106,6 +106,23 @@ class OrderedMap(Generic[T, R]):
             for future in pending:
                 future.cancel()
 
+    def submit_all(self, items: Sequence[T]) -> Iterator[R]:
+        """Hand every chunk of ``items`` to the workers now; the results, in order, as they are taken.
+
+        For a caller that works on one batch while the workers do the next (the importer): unlike
+        ``__call__``, nothing waits for the caller to take results before it is sent, so the workers
+        never wait for the caller. The caller bounds the memory by the size of its batches."""
+        if self._executor is None or not items:
+            return iter(map(self.work, items))
+        from concurrent.futures.process import BrokenProcessPool
+
+        size = max(1, min(MAX_CHUNK, len(items) // (self.jobs * 4)))
+        try:
+            futures = [self._executor.submit(_run_chunk, items[i : i + size]) for i in range(0, len(items), size)]
+        except BrokenProcessPool:
+            _broken()
+        return _taken(futures)
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
@@ -122,6 +139,16 @@ def ordered_map(work: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterat
     """``map(work, items)`` on ``jobs`` processes when there are enough items, else in this process."""
     with OrderedMap(work, jobs if len(items) >= MIN_ITEMS_FOR_POOL else 1) as mapped:
         yield from mapped(items)
+
+
+def _taken(futures: list[Future]) -> Iterator:
+    """The results of submitted chunks in order; what is not taken is cancelled."""
+    try:
+        for future in futures:
+            yield from _result(future)
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _result(future: Future) -> list:
