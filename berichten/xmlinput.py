@@ -82,7 +82,7 @@ class _ParserPool(threading.local):
     """lxml parsers may be reused, but not shared between threads."""
 
     def __init__(self) -> None:
-        self.parser = etree.XMLParser(
+        settings = dict(
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -91,9 +91,42 @@ class _ParserPool(threading.local):
             remove_comments=False,
             collect_ids=False,
         )
+        self.parser = etree.XMLParser(**settings)
+        # The same without the indentation: libxml2 keeps every whitespace-only text between two
+        # tags as a node of about a hundred bytes, a third of the tree of an indented message.
+        self.compact = etree.XMLParser(remove_blank_text=True, **settings)
 
 
 _parsers = _ParserPool()
+
+# Parse into the compact tree where that cannot change what any layer reads (``_compact_safe``).
+# Module-level so that tests can compare both trees on the same corpus (tests/test_compact_tree.py).
+COMPACT_TREE = True
+
+
+def _compact_safe(data: bytes) -> bool:
+    """Dropping blank text nodes leaves every value and finding as it is.
+
+    libxml2 only drops whitespace that stands between two tags with no other text beside it; the
+    values of an XSD-valid message are in leaves, which keep their whitespace. Beside a comment,
+    a CDATA section, a processing instruction or an entity reference (only with a DOCTYPE) it
+    would also drop whitespace that is part of a leaf's value, so with any ``<!`` or ``<?`` beyond
+    the XML declaration the tree stays as it is. The search is in bytes, so the file has to start
+    in an ASCII-compatible encoding (not UTF-16).
+    """
+    start = 3 if data.startswith(UTF8_BOM) else 0
+    if data[start:start + 1] != b"<":
+        return False
+    if data.startswith(b"<?xml", start) and data[start + 5:start + 6].isspace():
+        end = data.find(b"?>", start)
+        if end < 0:
+            return False
+        start = end + 2
+    # A one-byte find is a memchr, ten times faster than looking for "<!" in a file full of "<".
+    for mark, markup in ((b"!", b"<!"), (b"?", b"<?")):
+        if data.find(mark, start) >= 0 and data.find(markup, start) >= 0:
+            return False
+    return True
 
 
 def _finding(code: str, melding: str, severity: Severity = "error", locatie: str | None = None) -> Finding:
@@ -144,7 +177,8 @@ def read_document(data: bytes, policy: InputPolicy = InputPolicy()) -> Document:
         )
 
     try:
-        root = etree.fromstring(data, _parsers.parser)
+        parser = _parsers.compact if COMPACT_TREE and _compact_safe(data) else _parsers.parser
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line = f" (regel {exc.lineno}, kolom {exc.offset})" if exc.lineno else ""
         reason = _LXML_POSITION.sub("", exc.msg or "onbekende fout")
