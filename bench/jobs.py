@@ -1,6 +1,6 @@
 """Files per second of ``validate``, ``check`` and ``import`` at ``--jobs 1`` and ``--jobs 2``, in one run.
 
-Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-import]
+Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-import] [--postgres URL]
 
 The data set is the demo year (``berichten demo``) with as many seeds as it takes to reach
 ``--files`` distinct files. Each figure is the median wall time of ``--rounds`` runs of the real
@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from timing import run_timed  # bench/timing.py (the script's folder is on sys.path)
@@ -45,10 +46,66 @@ def run(argv: list[str], cwd: Path) -> tuple[float, float, bytes]:
     return run_timed(argv, cwd, {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"})
 
 
-def rows(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as con:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+# ``check`` runs through this copy of the ``berichten`` script, which also writes the CPU time of the
+# command's own process and of its (reaped) workers: a parent that does little predicts the speed-up
+# on free cores, whatever the load on the machine.
+SPLIT_CPU = r"""
+import os, resource, sys
+from berichten.cli import main
+sys.argv[0] = "berichten"
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+finally:
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.environ["BENCH_CPU_FILE"], "w") as out:
+        out.write(f"{own.ru_utime + own.ru_stime} {workers.ru_utime + workers.ru_stime}")
+sys.exit(code)
+"""
+
+
+def split_cpu(argv: list[str], cwd: Path, record: Path) -> tuple[float, float, bytes, float, float]:
+    """``run`` of ``berichten ARGV[1:]`` with the CPU time of the parent and of its workers."""
+    env = {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"} | {"BENCH_CPU_FILE": str(record)}
+    elapsed, cpu, out = run_timed([sys.executable, "-c", SPLIT_CPU, *argv[1:]], cwd, env)
+    parent, workers = (float(x) for x in record.read_text().split())
+    return elapsed, cpu, out, parent, workers
+
+
+@contextmanager
+def import_store(root: Path, j: int, postgres: str | None) -> Iterator[str]:
+    """A fresh, empty store for one import run: a SQLite file, or a new schema at ``postgres``."""
+    if postgres is None:
+        for stale in root.glob(f"import-{j}.db*"):
+            stale.unlink()
+        yield f"sqlite:///{root / f'import-{j}.db'}"
+        return
+    from berichten.store.testing import postgres_schema_url
+
+    key = os.environ.get("BERICHTEN_PSEUDONIEM_SLEUTEL")
+    os.environ["BERICHTEN_PSEUDONIEM_SLEUTEL"] = key or "bench-jobs"  # PostgreSQL has no key file beside it
+    try:
+        with postgres_schema_url(postgres) as url:
+            yield url
+    finally:
+        if key is None:
+            del os.environ["BERICHTEN_PSEUDONIEM_SLEUTEL"]
+
+
+def store_rows(url: str) -> dict[str, object]:
+    """Rows per table, and status and level-3 verdict per file in the order of storing."""
+    from sqlalchemy import text
+
+    from berichten.store.db import make_engine
+    from berichten.store.models import TABLES
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        found: dict[str, object] = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+        found["order"] = conn.execute(text("SELECT source, status, niveau3 FROM bericht ORDER BY id")).all()
+    engine.dispose()
+    return found
 
 
 def main() -> int:
@@ -57,6 +114,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--postgres", metavar="URL", help="also import into PostgreSQL (a new schema per run), e.g. "
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-jobs-") as tmp:
         root = Path(tmp)
@@ -68,32 +127,50 @@ def main() -> int:
                                 str(root / "demo-1" / "regio" / "nijmegen.toml"), "--format", "jsonl",
                                 "--jobs", str(j), data],
         }
+        stores: dict[str, str | None] = {}  # import case -> PostgreSQL server (None: SQLite)
         if not args.skip_import:
-            cases["import"] = lambda j: [BERICHTEN, "import", "--db", f"sqlite:///{root / f'import-{j}.db'}",
-                                         "--jobs", str(j), data]
+            stores["import"] = None
+            if args.postgres:
+                stores["import-pg"] = args.postgres
+        for case in stores:
+            cases[case] = lambda j, url: [BERICHTEN, "import", "--db", url, "--jobs", str(j), data]
         print(f"{n} files, median of {args.rounds} runs, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
         for name, argv in cases.items():
             times: dict[int, list[float]] = {1: [], args.jobs: []}
             cpus: dict[int, list[float]] = {1: [], args.jobs: []}
             outputs: dict[int, bytes] = {}
+            split: dict[int, list[tuple[float, float]]] = {1: [], args.jobs: []}
+            stored: dict[int, dict] = {}
             for _ in range(args.rounds):
                 for j in times:
-                    if name == "import":
-                        for stale in root.glob(f"import-{j}.db*"):
-                            stale.unlink()
-                    elapsed, cpu, out = run(argv(j), root)
+                    if name in stores:  # a fresh store per run; its rows are compared below
+                        with import_store(root, j, stores[name]) as url:
+                            elapsed, cpu, out, parent, workers = split_cpu(argv(j, url), root, root / "cpu.txt")
+                            stored[j] = store_rows(url)
+                        split[j].append((parent, workers))
+                    elif name == "check":
+                        elapsed, cpu, out, parent, workers = split_cpu(argv(j), root, root / "cpu.txt")
+                        split[j].append((parent, workers))
+                    else:
+                        elapsed, cpu, out = run(argv(j), root)
                     times[j].append(elapsed)
                     cpus[j].append(cpu)
                     outputs[j] = out
             same = outputs[1] == outputs[args.jobs]
-            if name == "import":
-                same = same and rows(root / "import-1.db") == rows(root / f"import-{args.jobs}.db")
+            if name in stores:
+                same = same and stored[1] == stored[args.jobs]
             one, many = statistics.median(times[1]), statistics.median(times[args.jobs])
             print(f"  {name:<8} --jobs 1: {n / one:7.0f} files/s ({one:5.2f} s)   --jobs {args.jobs}: "
                   f"{n / many:7.0f} files/s ({many:5.2f} s)   ratio {one / many:4.2f}x   "
                   f"{'output identical' if same else 'OUTPUT DIFFERS'}")
             print(f"  {'':<8} CPU (all processes): {statistics.median(cpus[1]):5.2f} s at --jobs 1, "
                   f"{statistics.median(cpus[args.jobs]):5.2f} s at --jobs {args.jobs}")
+            if name == "check" or name in stores:
+                for j, pairs in split.items():
+                    parent = statistics.median(p for p, _ in pairs)
+                    workers = statistics.median(w for _, w in pairs)
+                    print(f"  {'':<8} --jobs {j}: parent process {parent:5.2f} s CPU, workers {workers:5.2f} s CPU"
+                          + (f" (parent {parent / (parent + workers):.0%} of all)" if workers else ""))
             if not same:
                 return 1
     return 0

@@ -91,6 +91,35 @@ def test_check_with_workers_gives_the_same_verdicts(mixed: Path, regio: str) -> 
     assert one.stdout == two.stdout and one.stdout.count(b"\n") > 2 * MIN_ITEMS_FOR_POOL
 
 
+def test_check_with_workers_keeps_the_shared_cap_in_input_order(mixed: Path, tmp_path: Path) -> None:
+    # Workers send each message's products (no tree); the running Volwassenen totals are kept here,
+    # in input order. The messages of one case lie between other folders, so they go in different chunks.
+    import json
+
+    from tests.test_regional_nijmegen import B, BSN_B, V_A, V_B, V_ROWS, YEAR, nmsg
+    from tests.test_regional_support import csv_text, write
+
+    deleted = nmsg("02A05", 2002, YEAR[0], YEAR[0], (60, "04", "6"), ontvanger=B, bsn=BSN_B, reden="13")
+    case = [write(tmp_path / "case" / f"{i}.xml", m) for i, m in enumerate([V_A, V_B, deleted, V_A, V_B, V_B])]
+    folders = sorted(mixed.iterdir())
+    paths = [str(p) for pair in zip(folders, case) for p in pair] + [str(p) for p in folders[len(case):]]
+    acceptaties = write(tmp_path / "acceptaties.csv", csv_text(V_ROWS, delimiter=","))
+    outputs = {}
+    for fmt in ("jsonl", "text"):
+        args = ("check", "--regio", "nijmegen", "--config", str(FIXTURES / "regio" / "nijmegen.toml"),
+                "--acceptaties", str(acceptaties), "--format", fmt, *paths)
+        one, two = berichten(*args, "--jobs", "1"), berichten(*args, "--jobs", "2")
+        assert one.returncode == two.returncode == 1
+        assert one.stdout == two.stdout and one.stderr == two.stderr
+        outputs[fmt] = one.stdout.decode()
+    lines = [json.loads(line) for line in outputs["jsonl"].splitlines()]
+    assert len(lines) > 2 * MIN_ITEMS_FOR_POOL
+    got = [[f["code"] for f in x["findings"]] for x in lines if x["file"] in {str(p) for p in case}]
+    # B over the shared cap next to A; deleting B frees it; B sent again is over it again, once.
+    assert got == [[], ["NIJM-BT-004"], [], [], ["NIJM-BT-004"], ["NIJM-BT-004"]]
+    assert "casus C-1: samen 216.43 van 200.00 uur (2 toewijzing(en))" in outputs["text"]
+
+
 # ------------------------------------------------------------------------------------------ import
 
 

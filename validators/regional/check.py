@@ -3,12 +3,20 @@
 A message that fails level 1 or 2 gets NIET AKKOORD for each of its products with those errors
 as reasons; the regional rules judge only messages that pass. Messages are processed in the order
 given, because the Volwassenen running total depends on it.
+
+Each message is done in two steps. ``prepare`` validates it and reads what the rules need into
+values without its tree (``Prepared``: the final verdicts of a message that failed or is no 301,
+or the ``ProductView`` of each product); with ``--jobs`` that runs in the worker processes and the
+result crosses the pipe. ``judge`` then runs the regional evaluator on the products, in input
+order, in this process: only that part depends on the order (Nijmegen's shared cap), and nothing
+is parsed twice. With one process the same two steps run here, so the output cannot differ.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from berichten.privacy import mask_bsn
@@ -18,7 +26,17 @@ from berichten.validators.regional.facts import Facts
 from berichten.validators.regional.grjr import GrjrEvaluator
 from berichten.validators.regional.nijmegen import NijmegenEvaluator
 from berichten.validators.regional.outcome import NIET_AKKOORD, NIET_VAN_TOEPASSING, ProductVerdict, verdict_of
-from berichten.validators.regional.product import child, read_products, text_of, toegewezen_producten
+from berichten.validators.regional.product import ProductView, child, read_products, text_of, toegewezen_producten
+
+Message = str | os.PathLike[str] | bytes | tuple[str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One validated message, ready for the regional rules; picklable (no lxml tree)."""
+
+    verdicts: list[ProductVerdict] | None = None  # final: the message failed level 1-2, or is no 301
+    products: list[ProductView] | None = None  # a valid 301: to judge in input order
 
 
 def make_evaluator(config: RegionConfig, facts: Facts) -> GrjrEvaluator | NijmegenEvaluator:
@@ -26,7 +44,7 @@ def make_evaluator(config: RegionConfig, facts: Facts) -> GrjrEvaluator | Nijmeg
 
 
 def check_messages(
-    messages: Iterable[str | os.PathLike[str] | bytes | tuple[str, bytes]],
+    messages: Iterable[Message],
     config: RegionConfig,
     facts: Facts,
     validator: Validator | None = None,
@@ -35,10 +53,10 @@ def check_messages(
     """Judge every ToegewezenProduct of every message, in order.
 
     Items are paths, raw bytes (named ``bericht-1``, ...), or ``(name, bytes)`` pairs. A path that
-    cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 on that many processes
-    (``validators.parallel``); the regional rules stay here, in input order.
+    cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 and reading the products on that
+    many processes (``validators.parallel``); the regional rules stay here, in input order.
     """
-    from berichten.validators.parallel import validate_all
+    from berichten.validators.parallel import ordered_map
 
     validator = validator or Validator()
     evaluator = make_evaluator(config, facts)
@@ -51,12 +69,33 @@ def check_messages(
         else:
             named.append((str(item), Path(item)))
     verdicts: list[ProductVerdict] = []
-    for (name, _), result in zip(named, validate_all(validator, [item for _, item in named], jobs)):
-        verdicts += check_result(name, result, evaluator)
+    for (name, _), prepared in zip(named, ordered_map(preparer(validator), named, jobs)):
+        if isinstance(prepared, OSError):  # raised here, in input order, as without workers
+            raise prepared
+        verdicts += judge(name, prepared, evaluator)
     return verdicts
 
 
+def preparer(validator: Validator) -> Callable[[tuple[str, bytes | Path]], Prepared | OSError]:
+    """The work of one named message (in a worker with ``--jobs``); an unreadable path gives its OSError."""
+
+    def work(named: tuple[str, bytes | Path]) -> Prepared | OSError:
+        name, item = named
+        try:
+            result = validator.validate_bytes(item) if isinstance(item, bytes) else validator.validate_path(item)
+        except OSError as exc:
+            return exc
+        return prepare(name, result)
+
+    return work
+
+
 def check_result(name: str, result: ValidationResult, evaluator: GrjrEvaluator | NijmegenEvaluator) -> list[ProductVerdict]:
+    return judge(name, prepare(name, result), evaluator)
+
+
+def prepare(name: str, result: ValidationResult) -> Prepared:
+    """What the regional rules need of one validated message, without its tree."""
     root = result.document.root
     message = result.message
     errors = [f for f in result.findings if f.is_error]
@@ -64,19 +103,26 @@ def check_result(name: str, result: ValidationResult, evaluator: GrjrEvaluator |
         # Without a valid message there is nothing regional to judge; the level 1-2 errors are the reasons.
         products = toegewezen_producten(root) if root is not None else []
         if not products:
-            return [ProductVerdict(name, None, None, NIET_AKKOORD, errors)]
-        return [
+            return Prepared(verdicts=[ProductVerdict(name, None, None, NIET_AKKOORD, errors)])
+        return Prepared(verdicts=[
             ProductVerdict(name, _number(tp), text_of(tp, "Product", "Code") or text_of(tp, "Product", "Categorie"),
                            NIET_AKKOORD, errors, client=_masked(root))
             for tp in products
-        ]
+        ])
     if message.nummer != "301":
-        return [ProductVerdict(
+        return Prepared(verdicts=[ProductVerdict(
             name, None, None, NIET_VAN_TOEPASSING,
             reden=f"bericht {message.nummer}: alleen toegewezen producten in een 301 worden regionaal beoordeeld",
-        )]
+        )])
+    return Prepared(products=read_products(root, message.standaard))
+
+
+def judge(name: str, prepared: Prepared, evaluator: GrjrEvaluator | NijmegenEvaluator) -> list[ProductVerdict]:
+    """The verdicts of one prepared message; the evaluator's state (the shared cap) needs input order."""
+    if prepared.verdicts is not None:
+        return prepared.verdicts
     verdicts = []
-    for p in read_products(root, message.standaard):
+    for p in prepared.products or ():
         outcome = evaluator.evaluate(p)
         if outcome.niet_van_toepassing:
             verdict = NIET_VAN_TOEPASSING

@@ -2,6 +2,8 @@
 
 Elements are found by local name, so the same code reads iJw and iWmo messages. Only messages
 that passed levels 1 and 2 reach this module, so required elements are present and well-typed.
+A ``ProductView`` holds no element, only values (the product's path included), so it can be made
+in a worker process and cross the pipe (``check --jobs``; lxml elements do not pickle).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from datetime import date
 
 from lxml import etree
 
-from berichten.xpath import element_path
+from berichten.xpath import ElementPaths
 from berichten.validators.engine import parse_date
 from berichten.validators.regional.hours import Omvang
 
@@ -34,11 +36,11 @@ def text_of(el: etree._Element | None, *path: str) -> str | None:
     return el.text.strip() if el is not None and el.text is not None else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductView:
     """One ToegewezenProduct with the header fields the rules need."""
 
-    element: etree._Element
+    locatie: str  # the product's path, /Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]
     standaard: str
     afzender: str
     ontvanger: str
@@ -54,10 +56,6 @@ class ProductView:
     reden_wijziging: str | None = None
 
     @property
-    def locatie(self) -> str:
-        return element_path(self.element)
-
-    @property
     def deleted(self) -> bool:
         """Deleted (RedenWijziging 13, or the withdrawn 01, with Einddatum = Ingangsdatum): counts as never sent."""
         return self.reden_wijziging in ("01", "13") and self.einddatum is not None and self.einddatum == self.ingangsdatum
@@ -70,6 +68,7 @@ def toegewezen_producten(root: etree._Element) -> list[etree._Element]:
 def read_products(root: etree._Element, standaard: str) -> list[ProductView]:
     header = child(root, "Header")
     client = child(root, "Client")
+    paths = ElementPaths()  # sibling positions counted once, not once per product
     out = []
     for tp in toegewezen_producten(root):
         omvang_el = child(tp, "Omvang")
@@ -83,7 +82,7 @@ def read_products(root: etree._Element, standaard: str) -> list[ProductView]:
         nummer = text_of(tp, "ToewijzingNummer")
         budget = text_of(tp, "Budget")
         out.append(ProductView(
-            element=tp,
+            locatie=paths(tp),
             standaard=standaard,
             afzender=text_of(header, "Afzender") or "",
             ontvanger=text_of(header, "Ontvanger") or "",
