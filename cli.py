@@ -257,7 +257,7 @@ def _file_checker(validator, fmt: str):
 
     def check(file: str) -> tuple[str, bool, list[str]] | str:
         try:
-            result = validator.validate_path(file)
+            result = validator.validate_path(file, keep_raw=False)  # only findings are printed: free the bytes
         except OSError as exc:
             return f"berichten: {file}: niet te lezen ({exc.strerror or exc})"
         output = validation_line(file, result) if fmt == "jsonl" else render_text(file, result)

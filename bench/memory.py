@@ -7,13 +7,16 @@ ToegewezenProducten (1/4, 1/2 and all of ``--producten``) and one by file size (
 of ``--megabytes``). Every product has its own ToewijzingNummer and its own product code (valid
 for its category in the shipped level-4 list), so the message is valid and no rule has a reason
 to compare all products with each other. Each file is validated by a fresh Python process
-(``Validator.validate_path``, levels 1, 2 and 4, with ``--max-bytes`` raised to fit the file);
-the parent reads the child's peak RSS (``ru_maxrss`` from ``os.wait4``). Printed per file: size,
-validation time, peak RSS, the RSS of the process before it read the file, and the growth as a
-multiple of the file size. Linear means: time and growth double with the size.
+(``Validator.validate_path(keep_raw=False)``, levels 1, 2 and 4, as ``berichten validate`` does,
+with ``--max-bytes`` raised to fit the file); the parent reads the child's peak RSS (``ru_maxrss``
+from ``os.wait4``). Printed per file: size, validation time, peak RSS, the RSS of the process
+before it read the file, and the growth as a multiple of the file size. Linear means: time and
+growth double with the size.
 
-For the largest file of each series the same is measured for lxml parse + the published XSD alone
-(the tree every validator needs). Finally the CLI itself (``berichten validate``) gets the largest
+For the largest file of each series the same is measured with the full tree (every indentation
+node kept: ``berichten.xmlinput.COMPACT_TREE`` off) and for lxml parse + the published XSD alone
+(the tree every validator needs, lxml's defaults), and the validator's steps (reading and
+parsing, XSD, level 2, level 4) are run one by one, each with its own peak. Finally the CLI itself (``berichten validate``) gets the largest
 file of each series with the default ``--max-bytes`` and, when the file is larger than that
 default, once more with the limit raised: then it must read and validate the file (exit code 0 or
 1, not the "too big" finding XML003).
@@ -79,42 +82,77 @@ def products_for_bytes(size: int) -> int:
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
+import berichten.xmlinput as xmlinput
 from berichten.xmlinput import InputPolicy
 from berichten.validators.pipeline import Validator
+mode = {mode!r}
 validator = Validator(policy=InputPolicy(max_bytes={max_bytes}))
-if {baseline!r}:
+if mode == "baseline":
     from lxml import etree
     from berichten.release import message_for_namespace
     from tests import reference
     from berichten.validators.xsd import SchemaSet
     schemas = SchemaSet(reference.REFERENCE_DIR)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, collect_ids=False)
+if mode == "full-tree":
+    xmlinput.COMPACT_TREE = False  # every indentation node kept, as before the compact tree
 # Warm up on the small template: schemas compiled, lists and rules loaded before the peak is read.
 validator.validate_path({template!r})
-if {baseline!r}:
+if mode == "baseline":
     with open({template!r}, "rb") as f:
         schemas.validate(etree.fromstring(f.read(), parser), validator.validate_path({template!r}).message)
+
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+
+
+phases = {{}}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-if {baseline!r}:
+if mode == "baseline":
     with open({path!r}, "rb") as f:
         root = etree.fromstring(f.read(), parser)
     findings = schemas.validate(root, message_for_namespace(etree.QName(root).namespace))
+elif mode == "phases":
+    # The steps of Validator.validate_path(keep_raw=False), each with its own peak: writing 5 to
+    # clear_refs resets the peak RSS (VmHWM) of this process (Linux 4.0 and later).
+    from berichten.validators.level4 import run_level4
+    base = status("VmRSS")
+    def phase(name):
+        phases[name] = (status("VmHWM") - base, status("VmRSS") - base)
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    phase("start")
+    doc = xmlinput.read_path({path!r}, validator.policy)
+    phase("lezen + parsen")
+    doc.raw = b""
+    phase("bytes los")
+    findings = validator.schemas.validate(doc.root, doc.message)
+    phase("XSD")
+    findings += validator.rules.run(doc.root, doc.message)
+    phase("niveau 2")
+    findings += run_level4(doc.root, doc.message, validator.lists)
+    phase("niveau 4")
+    del phases["start"]
 else:
-    findings = validator.validate_path({path!r}).findings
+    findings = validator.validate_path({path!r}, keep_raw=False).findings
 seconds = time.perf_counter() - start
 print(json.dumps({{"seconds": seconds, "before_kb": before, "findings": len(findings),
-                  "codes": sorted({{f.code for f in findings}})}}))
+                  "codes": sorted({{f.code for f in findings}}), "phases": phases}}))
 """
 
 
-def measure(path: Path, baseline: bool = False) -> dict:
+def measure(path: Path, mode: str = "berichten") -> dict:
     """Validate one file in a fresh interpreter; its own report plus the peak RSS the kernel kept.
 
-    ``baseline``: lxml parse + the published XSD only, to show what the tree alone costs.
+    ``mode``: "berichten" (``validate_path(keep_raw=False)``, as ``berichten validate``),
+    "full-tree" (the same without the compact tree), "baseline" (lxml parse + the published XSD
+    only: what the tree alone costs) or "phases" (the validator's steps, each with its own peak).
     """
     size = path.stat().st_size
-    code = CHILD.format(root=str(ROOT), max_bytes=size + 1, path=str(path), baseline=baseline, template=str(TEMPLATE))
+    code = CHILD.format(root=str(ROOT), max_bytes=size + 1, path=str(path), mode=mode, template=str(TEMPLATE))
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
@@ -195,7 +233,12 @@ def main() -> int:
         for label, path in files:
             print(line(label, measure(path)), flush=True)
         for index in (2, 5):  # the largest of each series
-            print(line("  idem, lxml + XSD", measure(files[index][1], baseline=True)))
+            print(line("  idem, volle boom", measure(files[index][1], "full-tree")))
+            print(line("  idem, lxml + XSD", measure(files[index][1], "baseline")))
+            r = measure(files[index][1], "phases")
+            print("  stappen (piek / daarna, boven de RSS vooraf, x bestand): " + "; ".join(
+                f"{name} {peak * 1024 / r['bytes']:.1f}x / {after * 1024 / r['bytes']:.1f}x"
+                for name, (peak, after) in r["phases"].items()))
         for _, path in (files[5], files[2]):
             size = path.stat().st_size
             print(f"{path.name} ({size} bytes; standaardgrens --max-bytes {DEFAULT_MAX_BYTES}):")

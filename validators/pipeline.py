@@ -89,9 +89,17 @@ class Validator:
     def validate_bytes(self, data: bytes) -> ValidationResult:
         return self.validate_document(read_document(data, self.policy))
 
-    def validate_path(self, path: str | os.PathLike[str]) -> ValidationResult:
-        """Raises OSError when the path cannot be read."""
-        return self.validate_document(read_path(path, self.policy))
+    def validate_path(self, path: str | os.PathLike[str], *, keep_raw: bool = True) -> ValidationResult:
+        """Raises OSError when the path cannot be read.
+
+        ``keep_raw=False``: the result's ``document.raw`` is empty, so the file's bytes are freed
+        once parsed instead of being held beside the tree while the rules run (for a caller that
+        only reports findings, such as ``berichten validate``; a retour or the store needs them).
+        """
+        doc = read_path(path, self.policy)
+        if not keep_raw:
+            doc.raw = b""
+        return self.validate_document(doc)
 
     def validate_document(self, doc: Document) -> ValidationResult:
         findings = list(doc.findings)
