@@ -133,8 +133,9 @@ elif mode == "phases":
     phase("XSD")
     findings += validator.rules.run(doc.root, doc.message)
     phase("niveau 2")
-    findings += run_level4(doc.root, doc.message, validator.lists)
-    phase("niveau 4")
+    if not any(f.is_error for f in findings):  # as the pipeline: a rejected message is not looked up
+        findings += run_level4(doc.root, doc.message, validator.lists)
+        phase("niveau 4")
     del phases["start"]
 else:
     findings = validator.validate_path({path!r}, keep_raw=False).findings

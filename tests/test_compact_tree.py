@@ -134,3 +134,12 @@ def test_a_blank_value_keeps_its_blanks() -> None:
     """A leaf holding only whitespace is a value, not indentation (libxml2 keeps it)."""
     doc = read_document(b"<a>\n\t<b>  </b>\n\t<c>x</c>\n</a>")
     assert [el.text for el in doc.root] == ["  ", "x"] and doc.root.text is None
+
+
+def test_validate_path_can_free_the_bytes(tmp_path: Path) -> None:
+    """``berichten validate`` does not hold the file's bytes beside the tree; the findings stay."""
+    validator = Validator()
+    for path in sorted((FIXTURES / "demo").glob("*.xml")) + sorted((FIXTURES / "invoer").glob("*.xml")):
+        kept, freed = validator.validate_path(path), validator.validate_path(path, keep_raw=False)
+        assert kept.document.raw == path.read_bytes() and freed.document.raw == b""
+        assert freed.to_dict("f") == kept.to_dict("f")
