@@ -66,8 +66,13 @@ sys.exit(code)
 
 
 def split_cpu(argv: list[str], cwd: Path, record: Path) -> tuple[float, float, bytes, float, float]:
-    """``run`` of ``berichten ARGV[1:]`` with the CPU time of the parent and of its workers."""
-    env = {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"} | {"BENCH_CPU_FILE": str(record)}
+    """``run`` of ``berichten ARGV[1:]`` with the CPU time of the parent and of its workers.
+
+    As in bench/startup.py, Python may keep its .pyc files (under build/pycache), as an installed
+    package has them: with PYTHONDONTWRITEBYTECODE every module changed since the last written .pyc
+    would be compiled again at every start, before the first worker."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BERICHTEN_JOBS", "PYTHONDONTWRITEBYTECODE")}
+    env |= {"BENCH_CPU_FILE": str(record), "PYTHONPYCACHEPREFIX": str(PROJECT / "build" / "pycache")}
     elapsed, cpu, out = run_timed([sys.executable, "-c", SPLIT_CPU, *argv[1:]], cwd, env)
     parent, workers = (float(x) for x in record.read_text().split())
     return elapsed, cpu, out, parent, workers

@@ -122,8 +122,8 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     except WorkerFailed as exc:  # a worker process died (--jobs)
         _fail([str(exc)])
     if fmt == "jsonl":
-        for v in verdicts:
-            click.echo(json.dumps(v.to_dict(), ensure_ascii=False))
+        if verdicts:  # one write, not a flushed write per line
+            click.echo("\n".join(json.dumps(v.to_dict(), ensure_ascii=False) for v in verdicts))
     else:
         click.echo(render_text(verdicts))
     sys.exit(EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK)
