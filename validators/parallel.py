@@ -12,9 +12,11 @@ missing, everything runs in this process.
 
 A worker's tree cannot cross a pipe (lxml elements do not pickle): ``ParallelValidator`` sends a
 path or the bytes, the worker returns the findings and levels (and the bytes it read), and this
-process puts them on its own parse of the same bytes, so callers that need the tree (check's
-regional rules, import's level 3 and stored rows) get a normal ``ValidationResult``; parsing is
-a small part of the work. ``validate`` needs no tree: its workers return the finished line.
+process puts them on its own parse of the same bytes, so callers that need the tree (import's
+level 3 and stored rows) get a normal ``ValidationResult``; parsing is a small part of the work.
+``validate`` needs no tree: its workers return the finished line. Nor does ``check``: its workers
+return each message's products as values (``validators.regional.check.Prepared``) and only the
+regional rules run here, in input order.
 
 Signals: Ctrl-C (SIGINT) goes to the whole process group; workers ignore it and the caller decides.
 Workers keep the default SIGTERM (the pool's own clean-up terminates them) and die with their parent
