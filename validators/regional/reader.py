@@ -62,15 +62,17 @@ TUPLE_TYPE = "moet een lijst zijn, bijv. [\"a\", \"b\"]"
 DICT_TYPE = "Input should be a valid dictionary"
 
 _I64 = 2**63
-_INT_TEXT = re.compile(r"\s*([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?\s*")
+# Patterns for numbers and dates written as text, which a normal file never has: kept as strings,
+# compiled (and cached by ``re``) on first use instead of at every start.
+_INT_TEXT = r"\s*([+-]?[0-9]+(?:_[0-9]+)*)(?:\.0+)?\s*"
 _TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
 _FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
-_DATE_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_DATETIME_TEXT = re.compile(
+_DATE_TEXT = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+_DATETIME_TEXT = (
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt _]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
     r"(?:[Zz]|[+-]([0-9]{2}):?([0-9]{2}))?"
 )
-_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_NUMBER_TEXT = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
 _EPOCH = date(1970, 1, 1)
 _MIN_TS, _MAX_TS = -62135596800, 253402300799  # 0001-01-01 and 9999-12-31T23:59:59 as Unix times
 _MS_ABOVE = 2e10  # pydantic reads larger Unix times as milliseconds
@@ -92,7 +94,7 @@ def integer(value: Any, loc: Loc, problems: Problems) -> Any:
             return problems.add(loc, INT_SIZE)
         return int(value)
     if isinstance(value, str):
-        m = _INT_TEXT.fullmatch(value)
+        m = re.fullmatch(_INT_TEXT, value)
         return int(m.group(1)) if m else problems.add(loc, INT_TYPE)
     return problems.add(loc, INT_TYPE)
 
@@ -155,13 +157,13 @@ def _from_unix(seconds: float, loc: Loc, problems: Problems) -> Any:
 
 
 def _date_from_text(value: str, loc: Loc, problems: Problems) -> Any:
-    m = _DATE_TEXT.fullmatch(value)
+    m = re.fullmatch(_DATE_TEXT, value)
     if m:
         return _ymd(m, loc, problems)
-    if _NUMBER_TEXT.fullmatch(value):
+    if re.fullmatch(_NUMBER_TEXT, value):
         number = float(value) if "." in value else int(value)
         return _from_unix(number, loc, problems)
-    m = _DATETIME_TEXT.fullmatch(value)
+    m = re.fullmatch(_DATETIME_TEXT, value)
     if not m:
         return problems.add(loc, NOT_A_DATE)
     hour, minute, second = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
