@@ -41,7 +41,8 @@ from berichten.validators.pipeline import ValidationResult, Validator
 from berichten.findings import Finding
 from berichten.header import Header
 from berichten.release import NamespaceMatch
-from berichten.xmlinput import Document, InputPolicy, read_document
+from berichten.xmlinput import Document
+from berichten.validators.history import Facts, read_facts
 
 BERICHT = Bericht.__table__
 _TABLES = {table.name: table for table in Bericht.metadata.tables.values()}  # a worker's records name their table
@@ -80,6 +81,14 @@ class ImportSummary:
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Files as given; folders searched recursively for *.xml, in sorted order (``berichten.files``)."""
     return (Path(name) for name in xml_files(paths))
+
+
+def _names(paths: list[str | os.PathLike[str]]) -> Iterator[str]:
+    """``iter_files`` as strings, without a Path per file found in a folder (already spelt as Path
+    spells it); a file given directly is spelt as its Path (the stored ``source``)."""
+    given = {os.fspath(p) for p in paths if not os.path.isdir(p)}
+    for name in xml_files(paths):
+        yield str(Path(name)) if name in given else name
 
 
 def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
@@ -133,12 +142,13 @@ class Importer:
 
     def add(
         self, result: ValidationResult, source: str | None, summary: ImportSummary, sha256: str | None = None,
-        known: bool | None = None, records: list[Record] | None = None,
+        known: bool | None = None, records: list[Record] | None = None, facts: Facts | None = None,
     ) -> StoredMessage | None:
         """Check and keep one validated message; None when exactly these bytes are already stored.
 
         ``known``: whether the caller already found ``sha256`` stored (saves a query per message);
-        ``records``: ``self.records(result)`` when the caller already made them (used only when stored).
+        ``records``: ``self.records(result)`` when the caller already made them (used only when stored);
+        ``facts``: what level 3 reads, when a worker read it (then ``result`` has no tree).
         """
         raw = result.document.raw
         sha = sha256 or hashlib.sha256(raw).hexdigest()
@@ -147,7 +157,7 @@ class Importer:
         if known or sha in self._shas:
             summary.duplicates += 1
             return None
-        add_history_findings(result, self.history, sha)
+        add_history_findings(result, self.history, sha, facts)
         v = verdict(result)
         doc = result.document
         head = doc.header
@@ -179,11 +189,12 @@ class Importer:
         self._berichten.append(row)
         self._shas.add(sha)
         self.history.add_bericht(row)
-        if status == STATUS_STORED and doc.message is not None and doc.root is not None:
-            if records is None:
+        if status == STATUS_STORED:
+            if records is None and doc.message is not None and doc.root is not None:
                 records = self.records(result)
-            self._records.extend((index, table, values) for table, values in records)
-            self.history.add_records(records)
+            if records is not None:
+                self._records.extend((index, table, values) for table, values in records)
+                self.history.add_records(records)
         summary.codes.update(f.code for f in result.findings)
         if status == STATUS_STORED:
             summary.stored += 1
@@ -247,7 +258,8 @@ def import_paths(
     if migrate:
         upgrade(url)
     validator = validator or Validator()
-    total = sum(1 for _ in iter_files(paths)) if progress or jobs > 1 else None
+    names = list(_names(paths)) if progress or jobs > 1 else None  # listed once
+    total = len(names) if names is not None else None
     if total is not None and total < MIN_ITEMS_FOR_POOL:
         jobs = 1  # a few files: no workers to start
     total = total if progress else None
@@ -259,7 +271,7 @@ def import_paths(
     try:
         with pool, engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
             importer = Importer(connection, validator, pseudonym)
-            batches = _chunks(iter_files(paths), batch_size, summary)
+            batches = _chunks(_names(paths) if names is None else names, batch_size, summary)
             run = _import_batches if pool.jobs > 1 else _import_in_turn
             run(batches, importer, pool, writer, summary, progress, total)
             _write(importer, connection)
@@ -268,7 +280,7 @@ def import_paths(
     return summary
 
 
-Batches = Iterator[list[tuple[Path, bytes]]]
+Batches = Iterator[list[tuple[str, bytes]]]
 
 
 def _import_in_turn(
@@ -296,7 +308,7 @@ def _import_in_turn(
 
 @dataclass
 class _Batch:
-    chunk: list[tuple[Path, bytes]]
+    chunk: list[tuple[str, bytes]]
     shas: list[str]
     known: set[str]  # stored already, or in the batch before this one
     prepared: Iterator[Prepared]  # from the workers, for the files whose sha is not in ``known``
@@ -313,7 +325,6 @@ def _import_batches(
     all added before this batch), so the second import validates nothing, as with one process."""
     connection = importer.connection
     overlap = connection.dialect.name == "postgresql"
-    policy = importer.validator.policy
     previous: _Batch | None = None
     written = None
     for chunk in batches:
@@ -327,45 +338,48 @@ def _import_batches(
         todo = [data for (_, data), sha in zip(chunk, shas) if sha not in known]
         current = _Batch(chunk, shas, known, pool.submit_all(todo))
         if previous is not None:
-            _finish(previous, importer, policy, summary, progress, total)
+            _finish(previous, importer, summary, progress, total)
             # PostgreSQL: written and committed in a thread while the next batch is read.
             written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
         previous = current
     if written is not None:
         written.result()
     if previous is not None:
-        _finish(previous, importer, policy, summary, progress, total)
+        _finish(previous, importer, summary, progress, total)
 
 
-def _finish(
-    batch: _Batch, importer: Importer, policy: InputPolicy, summary: ImportSummary, progress: Progress | None,
-    total: int | None,
-) -> None:
-    """Level 3 and ``add`` for a batch whose messages the workers checked."""
+def _finish(batch: _Batch, importer: Importer, summary: ImportSummary, progress: Progress | None, total: int | None) -> None:
+    """Level 3 and ``add`` for a batch whose messages the workers checked (nothing is parsed here)."""
     results: list[ValidationResult | None] = []
     records: list[list[Record] | None] = []
+    facts: list[Facts | None] = []
     for (_, data), sha in zip(batch.chunk, batch.shas):
         if sha in batch.known:
             results.append(None)
             records.append(None)
+            facts.append(None)
         else:
-            result, rows = _on_bytes(next(batch.prepared), data, policy)
-            results.append(result)
-            records.append(rows)
-    _add_batch(importer, batch.chunk, batch.shas, results, importer.prepare(results, records), summary, progress, total)
+            p = next(batch.prepared)
+            results.append(p.result(data))
+            records.append(p.rows())
+            facts.append(p.facts)
+    records = importer.prepare(results, records)
+    _add_batch(importer, batch.chunk, batch.shas, results, records, summary, progress, total, facts)
 
 
 def _add_batch(
-    importer: Importer, chunk: list[tuple[Path, bytes]], shas: list[str], results: list[ValidationResult | None],
+    importer: Importer, chunk: list[tuple[str, bytes]], shas: list[str], results: list[ValidationResult | None],
     records: list[list[Record] | None], summary: ImportSummary, progress: Progress | None, total: int | None,
+    facts: list[Facts | None] | None = None,
 ) -> None:
     """Level 3 message by message (the lookups were fetched for the whole batch) and keep each one."""
-    for (path, _), sha, result, rows in zip(chunk, shas, results, records):
+    for i, ((path, _), sha, result, rows) in enumerate(zip(chunk, shas, results, records)):
         summary.files += 1
         if result is None:  # the same bytes again: not validated again
             summary.duplicates += 1
         else:
-            importer.add(result, str(path), summary, sha256=sha, known=False, records=rows)
+            importer.add(result, path, summary, sha256=sha, known=False, records=rows,
+                         facts=None if facts is None else facts[i])
         if progress:
             progress(summary.files, total)
 
@@ -375,8 +389,9 @@ def _add_batch(
 
 @dataclass(slots=True)
 class Prepared:
-    """What a worker found and made of one message: a ``ValidationResult`` without the tree, the
-    header, and the business rows (by table name) when the message reaches level 3 with them."""
+    """What a worker found and read in one message: a ``ValidationResult`` without the tree, the
+    header, and for a message that level 3 will see what level 3 reads (``Facts``) and, when it
+    passed levels 1-2, its business rows (by table name). The importer's process parses nothing."""
 
     xsd_valid: bool | None
     findings: list[Finding]
@@ -384,31 +399,35 @@ class Prepared:
     niet_gecontroleerd: list[str]
     namespace: NamespaceMatch | None
     header: Header
-    level3: bool  # level 3 will run on it: this process needs the tree
+    facts: Facts | None
     records: list[tuple[str, dict]] | None
+
+    def result(self, data: bytes) -> ValidationResult:
+        """As ``Validator.validate_bytes(data)`` would return it, except for the tree."""
+        document = Document(raw=data, namespace=self.namespace)
+        document.__dict__["header"] = self.header  # Document.header is a cached_property: the worker read it
+        return ValidationResult(document, self.xsd_valid, self.findings, self.niveaus, self.niet_gecontroleerd)
+
+    def rows(self) -> list[Record] | None:
+        """The business rows with their tables (None when the message does not reach level 3)."""
+        return None if self.records is None else [(_TABLES[name], values) for name, values in self.records]
 
 
 def _preparer(validator: Validator, pseudonym: Pseudonymiser) -> Callable[[bytes], Prepared]:
+    """The work of one message in a worker of ``import --jobs`` (``store.testing`` runs it in the level-3 tables)."""
+
     def prepare(data: bytes) -> Prepared:
         result = validator.validate_bytes(data)
         doc = result.document
-        records = None
+        records = facts = None
+        if _runs_level3(result):
+            facts = read_facts(doc.root, doc.message, doc.header)
         if _reaches_level3(result):
             records = [(table.name, values) for table, values in extract_records(doc.root, doc.message, pseudonym, doc.header)]
         return Prepared(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd, doc.namespace,
-                        doc.header, _runs_level3(result), records)
+                        doc.header, facts, records)
 
     return prepare
-
-
-def _on_bytes(p: Prepared, data: bytes, policy: InputPolicy) -> tuple[ValidationResult, list[Record] | None]:
-    """The worker's result as a ``ValidationResult`` on these bytes; parsed again only for level 3."""
-    document = read_document(data, policy) if p.level3 else Document(raw=data)
-    document.namespace = p.namespace
-    document.__dict__["header"] = p.header  # Document.header is a cached_property: the worker read it
-    result = ValidationResult(document, p.xsd_valid, p.findings, p.niveaus, p.niet_gecontroleerd)
-    rows = None if p.records is None else [(_TABLES[name], values) for name, values in p.records]
-    return result, rows
 
 
 def _write(importer: Importer, connection: Connection) -> None:
@@ -438,18 +457,19 @@ def _identificaties(results: list[ValidationResult | None], records: list[list[R
     return keys
 
 
-def _chunks(files: Iterator[Path], batch_size: int, summary: ImportSummary) -> Iterator[list[tuple[Path, bytes]]]:
+def _chunks(files: Iterable[str], batch_size: int, summary: ImportSummary) -> Iterator[list[tuple[str, bytes]]]:
     """Files read in batches of at most ``batch_size`` files or about CHUNK_BYTES bytes."""
-    chunk: list[tuple[Path, bytes]] = []
+    chunk: list[tuple[str, bytes]] = []
     size = 0
-    for path in files:
+    for name in files:
         try:
             # Whole files (not read_path): a file over the size limit is still stored, rejected.
-            data = path.read_bytes()
+            with open(name, "rb") as f:
+                data = f.read()
         except OSError:
-            summary.unreadable.append(str(path))
+            summary.unreadable.append(name)
             continue
-        chunk.append((path, data))
+        chunk.append((name, data))
         size += len(data)
         if len(chunk) >= batch_size or size >= CHUNK_BYTES:
             yield chunk

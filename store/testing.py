@@ -258,7 +258,7 @@ def write_mixed(folder: Path, clients: range, *, standaard: str = "ijw") -> None
 
 
 
-IMPORT_MODES = ("db", "prefetch", "batch")
+IMPORT_MODES = ("db", "prefetch", "batch", "workers")
 
 
 def import_in_order(url: str, validator, earlier: list[bytes], last: bytes, mode: str = "db"):
@@ -267,7 +267,8 @@ def import_in_order(url: str, validator, earlier: list[bytes], last: bytes, mode
     ``mode``: "db" writes each message before the next is checked (level-3 rules query the database
     per lookup); "prefetch" also, but the last message's lookups are fetched at once first, as
     ``import_paths`` does per batch; "batch" keeps all messages in one batch, so the rules see the
-    earlier ones only as pending rows."""
+    earlier ones only as pending rows; "workers" as "prefetch", but the last message is prepared as
+    a worker of ``import --jobs`` does (through pickle), so level 3 runs on its ``Facts``, not a tree."""
     from berichten.store.config import Pseudonymiser
     from berichten.store.db import make_engine
     from berichten.store.importer import Importer, ImportSummary
@@ -283,9 +284,19 @@ def import_in_order(url: str, validator, earlier: list[bytes], last: bytes, mode
                 assert stored is not None and stored.status == STATUS_STORED, stored and stored.findings
                 if mode != "batch":
                     importer.flush()
-            checked = validator.validate_bytes(last)
-            records = importer.prepare([checked])[0] if mode == "prefetch" else None
-            result = importer.add(checked, None, summary, records=records)
+            if mode == "workers":
+                import pickle
+
+                from berichten.store.importer import _preparer
+
+                prepared = pickle.loads(pickle.dumps(_preparer(validator, importer.pseudonym)(last)))
+                checked = prepared.result(last)
+                records = importer.prepare([checked], [prepared.rows()])[0]
+                result = importer.add(checked, None, summary, records=records, facts=prepared.facts)
+            else:
+                checked = validator.validate_bytes(last)
+                records = importer.prepare([checked])[0] if mode == "prefetch" else None
+                result = importer.add(checked, None, summary, records=records)
             importer.flush()
             connection.commit()
             return result

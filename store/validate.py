@@ -14,7 +14,7 @@ from berichten.findings import Finding
 from berichten.store.config import Pseudonymiser
 from berichten.store.db import make_engine
 from berichten.store.history import StoreHistory
-from berichten.validators.history import run_history
+from berichten.validators.history import Facts, run_history, run_history_facts
 from berichten.validators.pipeline import ValidationResult, Validator
 
 
@@ -45,14 +45,22 @@ def verdict(result: ValidationResult) -> Verdict:
     return Verdict(n1, n2, n3, n4)
 
 
-def add_history_findings(result: ValidationResult, history: StoreHistory, sha256: str | None = None) -> ValidationResult:
-    """Append the level-3 findings when levels 1 and 2 passed (changes and returns ``result``)."""
+def add_history_findings(
+    result: ValidationResult, history: StoreHistory, sha256: str | None = None, facts: Facts | None = None,
+) -> ValidationResult:
+    """Append the level-3 findings when levels 1 and 2 passed (changes and returns ``result``).
+
+    ``facts``: what level 3 reads of the message, read by a worker (``read_facts``); the result then
+    needs no tree."""
     message = result.document.message
-    if message is None or result.document.root is None or not result.level1_passed:
+    if message is None or (result.document.root is None and facts is None) or not result.level1_passed:
         return result
     if _errors_at(result.findings, 2):
         return result
-    result.findings.extend(run_history(result.document.root, message, history, sha256, result.document.header))
+    if facts is not None:
+        result.findings.extend(run_history_facts(facts, message, history, sha256, result.document.header))
+    else:
+        result.findings.extend(run_history(result.document.root, message, history, sha256, result.document.header))
     result.niveaus.append(3)
     return result
 
@@ -73,10 +81,15 @@ class HistoryValidator:
         sha = hashlib.sha256(data).hexdigest()
         return add_history_findings(self.validator.validate_bytes(data), self.history, sha)
 
-    def validate_path(self, path) -> ValidationResult:
-        """Raises OSError when the path cannot be read (the size limit applies before reading)."""
+    def validate_path(self, path, *, keep_raw: bool = True) -> ValidationResult:
+        """Raises OSError when the path cannot be read (the size limit applies before reading).
+
+        ``keep_raw=False`` (``Validator.validate_path``): the bytes are dropped once their SHA-256
+        (which TR056 needs) is known."""
         result = self.validator.validate_path(path)
         sha = hashlib.sha256(result.document.raw).hexdigest()
+        if not keep_raw:
+            result.document.raw = b""
         return add_history_findings(result, self.history, sha)
 
     def close(self) -> None:

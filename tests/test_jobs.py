@@ -141,7 +141,8 @@ def rows(url: str) -> dict[str, object]:
     with engine.connect() as conn:
         found = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
         found["status"] = conn.execute(text("SELECT status, count(*) FROM bericht GROUP BY status ORDER BY status")).all()
-        found["order"] = conn.execute(text("SELECT source, status, niveau3 FROM bericht ORDER BY id")).all()
+        # The findings too: with --jobs, level 3 runs on what the workers read (Facts), not on a tree.
+        found["order"] = conn.execute(text("SELECT source, status, niveau3, findings FROM bericht ORDER BY id")).all()
     engine.dispose()
     return found
 
@@ -165,9 +166,9 @@ def test_import_with_workers_stores_the_same_rows_twice(two_stores, tmp_path: Pa
     assert counts["1"][0] == counts["2"][0]
     assert counts["1"][1]["status"] == counts["2"][1]["status"]
     assert {k: v for k, v in counts["1"][1].items() if k != "order"} == {k: v for k, v in counts["2"][1].items() if k != "order"}
-    # the same verdict per file, stored in the same order
-    assert [(Path(s).name, st, n3) for s, st, n3 in counts["1"][1]["order"]] == \
-        [(Path(s).name, st, n3) for s, st, n3 in counts["2"][1]["order"]]
+    # the same verdict and findings per file, stored in the same order
+    assert [(Path(s).name, st, n3, f) for s, st, n3, f in counts["1"][1]["order"]] == \
+        [(Path(s).name, st, n3, f) for s, st, n3, f in counts["2"][1]["order"]]
     assert counts["1"][1]["bericht"] > MIN_ITEMS_FOR_POOL
 
 

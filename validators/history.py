@@ -259,6 +259,134 @@ class HistoryContext(RuleContext):
             cache[key] = [] if wrapper is None else list(wrapper.iterchildren(self.m(klasse)))
         return list(cache[key])
 
+    # The other places where rules read the tree; ``FactsContext`` answers them from ``Facts``.
+
+    def client_klassen(self, name: str) -> list[etree._Element]:
+        """The Client's children called ``name`` (the Verzoek of a 317)."""
+        return list(self.client_el.iterchildren(self.m(name)))
+
+    def prestatie_groepen(self, top: str) -> list[tuple[etree._Element, str, list[etree._Element]]]:
+        """(Client, its Bsn, its Prestaties) for each Client under ``top`` (Declaratie or DeclaratieAntwoord)."""
+        return [
+            (client_el, (client_el.findtext(self.m("Bsn")) or "").strip(),
+             list(client_el.iterfind(f"{self.m('Prestaties')}/{self.m('Prestatie')}")))
+            for wrapper in self.root.iterchildren(self.m(top))
+            for client_el in wrapper.iterfind(f"{self.m('Clienten')}/{self.m('Client')}")
+        ]
+
+    def declaraties(self) -> list[tuple[etree._Element, str]]:
+        """Each Declaratie of a 323 with its DeclaratieNummer."""
+        return [(d, (d.findtext(self.m("DeclaratieNummer")) or "").strip()) for d in self.root.iterchildren(self.m("Declaratie"))]
+
+    def declaratie_identificatie(self) -> str:
+        """The Identificatie of the declaration a 325 answers (from its Header)."""
+        header = self.header
+        if header is None:
+            return ""
+        return (header.findtext(f"{self.m('DeclaratieIdentificatie')}/{{*}}Identificatie") or "").strip()
+
+
+# --- the same message without its tree (import --jobs) --------------------------------------------------
+
+
+class Node:
+    """An element as the level-3 rules use it without the tree: its location and, for a class, its texts."""
+
+    __slots__ = ("path", "fields")
+
+    def __init__(self, path: str, fields: dict[str, str | None] | None = None) -> None:
+        self.path = path
+        self.fields = fields
+
+    def __reduce__(self):  # a plain tuple through the pipe (slotted objects pickle slowly)
+        return Node, (self.path, self.fields)
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything of one message the level-3 rules read from the tree, read in a worker process
+    (``read_facts``) so that the importer's process runs level 3 without parsing the message."""
+
+    header: Node
+    client: Node | None
+    producten: dict[tuple[str, str], list[Node]]
+    klassen: dict[str, list[Node]]
+    groepen: dict[str, list[tuple[Node, str, list[Node]]]]
+    declaraties: list[tuple[Node, str]]
+    declaratie_identificatie: str
+
+
+_PRODUCTEN = {
+    "301": ("ToegewezenProducten", "ToegewezenProduct"),
+    "305": ("StartProducten", "StartProduct"),
+    "307": ("StopProducten", "StopProduct"),
+    "315": ("AangevraagdeProducten", "AangevraagdProduct"),
+}
+_GROEPEN = {"323": "Declaratie", "325": "DeclaratieAntwoord"}
+
+
+def read_facts(root: etree._Element, message: MessageType, head: Header | None = None) -> Facts:
+    """What ``HistoryContext``'s tree readers return for this message, with ``Node``s for elements."""
+    ctx = HistoryContext(root, message, None, None, head)  # type: ignore[arg-type]  # no history needed to read
+
+    def node(el: etree._Element, klasse: bool = False) -> Node:
+        return Node(ctx.path(el), ctx.fields(el) if klasse else None)
+
+    nummer = message.nummer
+    client = ctx.client_el
+    producten = {}
+    if nummer in _PRODUCTEN and client is not None:
+        producten[_PRODUCTEN[nummer]] = [node(el, True) for el in ctx.producten(*_PRODUCTEN[nummer])]
+    klassen = {"Verzoek": [node(el, True) for el in ctx.client_klassen("Verzoek")]} if nummer == "317" and client is not None else {}
+    groepen = {}
+    if nummer in _GROEPEN:
+        groepen[_GROEPEN[nummer]] = [
+            (node(c), bsn, [node(p, True) for p in prestaties]) for c, bsn, prestaties in ctx.prestatie_groepen(_GROEPEN[nummer])
+        ]
+    return Facts(
+        header=node(ctx.header),
+        client=None if client is None else node(client),
+        producten=producten,
+        klassen=klassen,
+        groepen=groepen,
+        declaraties=[(node(d), n) for d, n in ctx.declaraties()] if nummer == "323" else [],
+        declaratie_identificatie=ctx.declaratie_identificatie() if nummer == "325" else "",
+    )
+
+
+def _node_path(node: Node) -> str:
+    return node.path
+
+
+class FactsContext(HistoryContext):
+    """A ``HistoryContext`` on ``Facts`` instead of a tree: the same rules, the same findings."""
+
+    def __init__(self, facts: Facts, message: MessageType, history: History, sha256: str | None, head: Header) -> None:
+        super().__init__(None, message, history, sha256, head)  # type: ignore[arg-type]
+        self.facts = facts
+        # What the tree's context computes once (``once``/``cached_property`` read __dict__ first).
+        self.__dict__.update(header=facts.header, client_el=facts.client, path=_node_path)
+
+    def fields(self, el: Node) -> dict[str, str | None]:  # type: ignore[override]
+        if el.fields is None:
+            raise LookupError(f"geen teksten gelezen voor {el.path}")  # read_facts must read this class
+        return el.fields
+
+    def producten(self, container: str, klasse: str) -> list[Node]:  # type: ignore[override]
+        return list(self.facts.producten[(container, klasse)])
+
+    def client_klassen(self, name: str) -> list[Node]:  # type: ignore[override]
+        return list(self.facts.klassen[name])
+
+    def prestatie_groepen(self, top: str) -> list[tuple[Node, str, list[Node]]]:  # type: ignore[override]
+        return self.facts.groepen[top]
+
+    def declaraties(self) -> list[tuple[Node, str]]:  # type: ignore[override]
+        return self.facts.declaraties
+
+    def declaratie_identificatie(self) -> str:
+        return self.facts.declaratie_identificatie
+
 
 def active(leveringen: Iterable[Levering], key) -> list[Levering]:
     """Deliveries whose key was delivered (1) more often than deleted (3), one entry per key."""
@@ -286,7 +414,16 @@ def run_history(
     """All level-3 findings on one XSD-valid message (run after levels 1 and 2 passed).
 
     ``head``: the message's ``Document.header`` when the caller has it (saves reading it again)."""
-    ctx = HistoryContext(root, message, history, sha256, head)
+    return _run(HistoryContext(root, message, history, sha256, head))
+
+
+def run_history_facts(facts: Facts, message: MessageType, history: History, sha256: str | None, head: Header) -> list[Finding]:
+    """``run_history`` on what ``read_facts`` read from the message in another process."""
+    return _run(FactsContext(facts, message, history, sha256, head))
+
+
+def _run(ctx: HistoryContext) -> list[Finding]:
+    message = ctx.message
     findings: list[Finding] = []
     for rule in HISTORY_REGISTRY.for_message(message):
         findings.extend(rule.findings(ctx))
@@ -497,7 +634,7 @@ def _verzoek_klassen(ctx: HistoryContext) -> list[etree._Element]:
     """The classes that carry a ReferentieAanbieder: each AangevraagdProduct of a 315, the Verzoek of a 317."""
     if ctx.message.nummer == "315":
         return ctx.producten("AangevraagdeProducten", "AangevraagdProduct")
-    return list(ctx.client_el.iterchildren(ctx.m("Verzoek")))
+    return ctx.client_klassen("Verzoek")
 
 
 @_rule("TR347", "9347", VERZOEKEN, "Deze ReferentieAanbieder is door de aanbieder al eerder gebruikt.",

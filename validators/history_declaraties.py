@@ -81,11 +81,10 @@ def regels(ctx: HistoryContext) -> list[Regel]:
     else:
         top, aanbieder, gemeente = "DeclaratieAntwoord", ctx.ontvanger, ctx.afzender
     found: list[Regel] = []
-    for wrapper in ctx.root.iterchildren(ctx.m(top)):
-        for client_el in wrapper.iterfind(f"{ctx.m('Clienten')}/{ctx.m('Client')}"):
-            client = ctx.history.client((client_el.findtext(ctx.m("Bsn")) or "").strip())
-            for el in client_el.iterfind(f"{ctx.m('Prestaties')}/{ctx.m('Prestatie')}"):
-                found.append(Regel(el, client_el, _prestatie(ctx, el, client, aanbieder, gemeente)))
+    for client_el, bsn, prestaties in ctx.prestatie_groepen(top):
+        client = ctx.history.client(bsn)
+        for el in prestaties:
+            found.append(Regel(el, client_el, _prestatie(ctx, el, client, aanbieder, gemeente)))
     ctx.__dict__["_regels"] = found
     return found
 
@@ -366,8 +365,7 @@ def check_tr369(ctx: HistoryContext) -> Iterator[Hit]:
        ("/Bericht/Declaratie/DeclaratieNummer",))
 def check_tr333(ctx: HistoryContext) -> Iterator[Hit]:
     """Een aanbieder gebruikt elk DeclaratieNummer binnen het wettelijk domein maar één keer."""
-    for d in ctx.root.iterchildren(ctx.m("Declaratie")):
-        nummer = (d.findtext(ctx.m("DeclaratieNummer")) or "").strip()
+    for d, nummer in ctx.declaraties():
         if nummer and ctx.history.declaratie_nummer_seen(ctx.message.standaard, ctx.afzender, nummer):
             yield hit(d)
 
@@ -486,10 +484,7 @@ def _gedeclareerd(ctx: HistoryContext) -> dict[str, PrestatieRef]:
     """The Prestaties of the 323 this 325 answers, by ReferentieNummer (asked once per message)."""
     cache = ctx.__dict__.get("_gedeclareerd")
     if cache is None:
-        ident = ""
-        header = ctx.header
-        if header is not None:
-            ident = (header.findtext(f"{ctx.m('DeclaratieIdentificatie')}/{{*}}Identificatie") or "").strip()
+        ident = ctx.declaratie_identificatie()
         found = ctx.history.declaratie_prestaties(ctx.message.standaard, ctx.ontvanger, ctx.afzender, ident)
         cache = ctx.__dict__["_gedeclareerd"] = {p.referentie_nummer: p for p in found}
     return cache
