@@ -5,18 +5,20 @@ as reasons; the regional rules judge only messages that pass. Messages are proce
 given, because the Volwassenen running total depends on it.
 
 Each message is done in two steps. ``prepare`` validates it and reads what the rules need into
-values without its tree (``Prepared``: the final verdicts of a message that failed or is no 301,
-or the ``ProductView`` of each product); with ``--jobs`` that runs in the worker processes and the
-result crosses the pipe. ``judge`` then runs the regional evaluator on the products, in input
+values without its tree (``Prepared``: the final verdicts of a message that failed, the number of
+a valid message that is no 301, or the ``ProductView`` of each product); with ``--jobs`` that runs
+in the worker processes and the result crosses the pipe (a small tuple: unpickling is work for
+this process). ``judge`` then runs the regional evaluator on the products, in input
 order, in this process: only that part depends on the order (Nijmegen's shared cap), and nothing
 is parsed twice. With one process the same two steps run here, so the output cannot differ.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from berichten.privacy import mask_bsn
 from berichten.validators.pipeline import ValidationResult, Validator
@@ -30,12 +32,12 @@ from berichten.validators.regional.product import ProductView, child, read_produ
 Message = str | os.PathLike[str] | bytes | tuple[str, bytes]
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(NamedTuple):
     """One validated message, ready for the regional rules; picklable (no lxml tree)."""
 
-    verdicts: list[ProductVerdict] | None = None  # final: the message failed level 1-2, or is no 301
+    verdicts: list[ProductVerdict] | None = None  # final: the message failed level 1-2
     products: list[ProductView] | None = None  # a valid 301: to judge in input order
+    nummer: str | None = None  # a valid message that is no 301: out of scope
 
 
 def make_evaluator(config: RegionConfig, facts: Facts) -> GrjrEvaluator | NijmegenEvaluator:
@@ -55,7 +57,7 @@ def check_messages(
     cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 and reading the products on that
     many processes (``validators.parallel``); the regional rules stay here, in input order.
     """
-    from berichten.validators.parallel import ordered_map
+    from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap
 
     validator = validator or Validator()
     evaluator = make_evaluator(config, facts)
@@ -68,10 +70,17 @@ def check_messages(
         else:
             named.append((str(item), os.fspath(item)))
     verdicts: list[ProductVerdict] = []
-    for (name, _), prepared in zip(named, ordered_map(preparer(validator), named, jobs)):
-        if isinstance(prepared, OSError):  # raised here, in input order, as without workers
-            raise prepared
-        verdicts += judge(name, prepared, evaluator)
+    with OrderedMap(preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1) as prepare_all:
+        # What lives now (modules, schemas, configuration) lives until the end: the collector's
+        # passes need not walk it again while the verdicts pile up.
+        gc.freeze()
+        try:
+            for (name, _), prepared in zip(named, prepare_all(named)):
+                if isinstance(prepared, OSError):  # raised here, in input order, as without workers
+                    raise prepared
+                verdicts += judge(name, prepared, evaluator)
+        finally:
+            gc.unfreeze()
     return verdicts
 
 
@@ -110,10 +119,7 @@ def prepare(name: str, result: ValidationResult) -> Prepared:
             for tp in products
         ])
     if message.nummer != "301":
-        return Prepared(verdicts=[ProductVerdict(
-            name, None, None, NIET_VAN_TOEPASSING,
-            reden=f"bericht {message.nummer}: alleen toegewezen producten in een 301 worden regionaal beoordeeld",
-        )])
+        return Prepared(nummer=message.nummer)
     return Prepared(products=read_products(root, message.standaard))
 
 
@@ -121,6 +127,11 @@ def judge(name: str, prepared: Prepared, evaluator: GrjrEvaluator | NijmegenEval
     """The verdicts of one prepared message; the evaluator's state (the shared cap) needs input order."""
     if prepared.verdicts is not None:
         return prepared.verdicts
+    if prepared.nummer is not None:
+        return [ProductVerdict(
+            name, None, None, NIET_VAN_TOEPASSING,
+            reden=f"bericht {prepared.nummer}: alleen toegewezen producten in een 301 worden regionaal beoordeeld",
+        )]
     verdicts = []
     for p in prepared.products or ():
         outcome = evaluator.evaluate(p)

@@ -40,6 +40,9 @@ class Omvang:
     eenheid: str
     frequentie: str
 
+    def __reduce__(self) -> tuple:  # through the constructor, as ProductView (check --jobs)
+        return Omvang, (self.volume, self.eenheid, self.frequentie)
+
 
 def add_months(start: date, months: int) -> date:
     """``start`` plus whole months, the day clamped at the end of the target month."""

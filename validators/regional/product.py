@@ -55,6 +55,11 @@ class ProductView:
     budget: int | None
     reden_wijziging: str | None = None
 
+    def __reduce__(self) -> tuple:
+        # Pickled through the constructor (check --jobs): a frozen dataclass's own __setstate__
+        # is a Python loop over fields() for every product.
+        return ProductView, tuple(getattr(self, name) for name in self.__slots__)
+
     @property
     def deleted(self) -> bool:
         """Deleted (RedenWijziging 13, or the withdrawn 01, with Einddatum = Ingangsdatum): counts as never sent."""
