@@ -64,11 +64,13 @@ def _int(value: str | None) -> int | None:
 
 
 def extract_records(
-    root: etree._Element, message: MessageType, pseudonym: Pseudonym, head: Header | None = None
+    root: etree._Element, message: MessageType, pseudonym: Pseudonym, head: Header | None = None,
+    texts: Callable[[etree._Element], dict[str, str | None]] = child_texts,
 ) -> list[Record]:
     """The rows an accepted message adds (without ``bericht_id``, which the importer sets).
 
-    ``head``: the message's ``Document.header`` (read from ``root`` when not given)."""
+    ``head``: the message's ``Document.header`` (read from ``root`` when not given); ``texts``:
+    ``child_texts`` of a class, or where another reader of the same tree already has them."""
     head = head or read_header(root)
     common = {
         "standaard": message.standaard,
@@ -80,7 +82,7 @@ def extract_records(
         return _retouren(root, message, head)
     ns = message.namespace
     if message.nummer == "323":
-        return _declaratie(root, ns, head, common, pseudonym)
+        return _declaratie(root, ns, head, common, pseudonym, texts)
     if message.nummer == "325":
         return _declaratie_antwoord(root, ns, head, common, pseudonym)
     if message.nummer == "319":  # no client: the answer names the request by its ReferentieAanbieder
@@ -91,16 +93,16 @@ def extract_records(
                 "verzoek_antwoord": f.get("VerzoekAntwoord"),
                 "reden_afwijzing": f.get("RedenAfwijzingVerzoek"),
             })
-            for f in map(child_texts, root.iterchildren(f"{{{ns}}}Antwoord"))
+            for f in map(texts, root.iterchildren(f"{{{ns}}}Antwoord"))
         ]
     client = next(root.iterchildren(f"{{{ns}}}Client"), None)
     if client is None:
         return []
     common["client"] = pseudonym(head.bsn)
     if message.nummer == "301":
-        return [_toewijzing(child_texts(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
+        return [_toewijzing(texts(p), common) for p in _classes(client, ns, "ToegewezenProducten", "ToegewezenProduct")]
     if message.nummer == "305":
-        return [(START, {**_levering(child_texts(p)), **common}) for p in _classes(client, ns, "StartProducten", "StartProduct")]
+        return [(START, {**_levering(texts(p)), **common}) for p in _classes(client, ns, "StartProducten", "StartProduct")]
     if message.nummer == "307":
         return [
             (STOP, {
@@ -109,10 +111,10 @@ def extract_records(
                 "reden_beeindiging": f.get("RedenBeeindiging"),
                 "einddatum": _date(f.get("Einddatum")),
             })
-            for f in map(child_texts, _classes(client, ns, "StopProducten", "StopProduct"))
+            for f in map(texts, _classes(client, ns, "StopProducten", "StopProduct"))
         ]
     if message.nummer == "315":
-        return [_verzoek(child_texts(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
+        return [_verzoek(texts(p), common) for p in _classes(client, ns, "AangevraagdeProducten", "AangevraagdProduct")]
     if message.nummer == "317":
         return [
             (WIJZIGINGSVERZOEK, {
@@ -120,7 +122,7 @@ def extract_records(
                 "referentie_aanbieder": f.get("ReferentieAanbieder"),
                 "reden_verzoek": f.get("RedenVerzoek"),
             })
-            for f in map(child_texts, client.iterchildren(f"{{{ns}}}Verzoek"))
+            for f in map(texts, client.iterchildren(f"{{{ns}}}Verzoek"))
         ]
     return []
 
@@ -207,12 +209,14 @@ def _codes(el: etree._Element | None) -> str:
     return " ".join((c.text or "").strip() for c in el.iterfind("{*}RetourCodes/{*}RetourCode"))
 
 
-def _declaratie(root: etree._Element, ns: str, head: Header, common: dict, pseudonym: Pseudonym) -> list[Record]:
+def _declaratie(
+    root: etree._Element, ns: str, head: Header, common: dict, pseudonym: Pseudonym, texts: Callable = child_texts,
+) -> list[Record]:
     """The Declaratie of a 323 and one row per Prestatie (client as pseudonym, amounts in eurocent)."""
     d = next(root.iterchildren(f"{{{ns}}}Declaratie"), None)
     if d is None:
         return []
-    f = child_texts(d)
+    f = texts(d)
     nummer = f.get("DeclaratieNummer")
     base = {**common, "identificatie": head.identificatie, "declaratie_nummer": nummer}
     rows: list[Record] = [(DECLARATIE, {
@@ -225,7 +229,7 @@ def _declaratie(root: etree._Element, ns: str, head: Header, common: dict, pseud
     for client in d.iterfind(f"{{{ns}}}Clienten/{{{ns}}}Client"):
         key = pseudonym(_text(client, "Bsn"))
         for p in client.iterfind(f"{{{ns}}}Prestaties/{{{ns}}}Prestatie"):
-            rows.append((PRESTATIE, {**base, "client": key, **prestatie_values(child_texts(p))}))
+            rows.append((PRESTATIE, {**base, "client": key, **prestatie_values(texts(p))}))
     return rows
 
 

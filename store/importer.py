@@ -41,6 +41,7 @@ from berichten.validators.pipeline import ValidationResult, Validator
 from berichten.findings import Finding
 from berichten.header import Header
 from berichten.release import NamespaceMatch
+from berichten.texts import child_texts
 from berichten.xmlinput import Document
 from berichten.validators.history import Facts, read_facts
 
@@ -420,10 +421,12 @@ def _preparer(validator: Validator, pseudonym: Pseudonymiser) -> Callable[[bytes
         result = validator.validate_bytes(data)
         doc = result.document
         records = facts = None
+        texts: dict = {}
         if _runs_level3(result):
-            facts = read_facts(doc.root, doc.message, doc.header)
+            facts = read_facts(doc.root, doc.message, doc.header, texts)
         if _reaches_level3(result):
-            records = [(table.name, values) for table, values in extract_records(doc.root, doc.message, pseudonym, doc.header)]
+            rows = extract_records(doc.root, doc.message, pseudonym, doc.header, lambda el: texts.get(el) or child_texts(el))
+            records = [(table.name, values) for table, values in rows]
         return Prepared(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd, doc.namespace,
                         doc.header, facts, records)
 

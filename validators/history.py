@@ -325,9 +325,16 @@ _PRODUCTEN = {
 _GROEPEN = {"323": "Declaratie", "325": "DeclaratieAntwoord"}
 
 
-def read_facts(root: etree._Element, message: MessageType, head: Header | None = None) -> Facts:
-    """What ``HistoryContext``'s tree readers return for this message, with ``Node``s for elements."""
+def read_facts(
+    root: etree._Element, message: MessageType, head: Header | None = None,
+    texts: dict[etree._Element, dict[str, str | None]] | None = None,
+) -> Facts:
+    """What ``HistoryContext``'s tree readers return for this message, with ``Node``s for elements.
+
+    ``texts``: filled with the ``child_texts`` of every class read (the importer's rows reuse them)."""
     ctx = HistoryContext(root, message, None, None, head)  # type: ignore[arg-type]  # no history needed to read
+    if texts is not None:
+        ctx.__dict__["_fields"] = texts  # the cache of ``HistoryContext.fields``
 
     def node(el: etree._Element, klasse: bool = False) -> Node:
         return Node(ctx.path(el), ctx.fields(el) if klasse else None)
