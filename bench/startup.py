@@ -1,10 +1,12 @@
 """Start-up time of the ``berichten`` command against a bare ``python -c "import lxml.etree"``, in one run.
 
-Usage: python bench/startup.py [--runs 21] [--file fixtures/demo/jw301-toewijzing-geldig.xml]
+Usage: python bench/startup.py [--runs 21] [--file fixtures/demo/jw301-toewijzing-geldig.xml] [--before DIR]
 
 Every case is a fresh subprocess; the figure is the median wall time of ``--runs`` runs, the cases
 taking turns so a burst of load on the machine hits them alike (CPU time beside it). The ratio is against the bare
 start: the goal (issue 15) is at most 4x for ``--help``, ``validate FILE`` and ``check FILE``.
+``--before DIR`` adds the ``check`` cases run from a copy of the code before a change (a ``git
+archive`` unpacked in DIR, put first on ``PYTHONPATH``), taking turns with the others.
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ def cases(file: str) -> dict[str, list[str]]:
     }
 
 
-def timed(argv: list[str]) -> tuple[float, float]:
+def timed(argv: list[str], env: dict[str, str] = ENV) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run."""
-    wall, cpu, _ = run_timed(argv, PROJECT, ENV)
+    wall, cpu, _ = run_timed(argv, PROJECT, env)
     return wall, cpu
 
 
@@ -48,15 +50,23 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--file", default="fixtures/demo/jw301-toewijzing-geldig.xml")
+    parser.add_argument("--before", help="a copy of the code before a change: its check cases too")
     args = parser.parse_args()
     table = cases(args.file)
+    envs = {name: ENV for name in table}
+    if args.before:
+        before = {**ENV, "PYTHONPATH": str(Path(args.before).resolve())}
+        for name, argv in list(table.items()):
+            if name.startswith("berichten check"):
+                table[f"before: {name.removeprefix('berichten ')}"] = argv
+                envs[f"before: {name.removeprefix('berichten ')}"] = before
     walls: dict[str, list[float]] = {name: [] for name in table}
     cpus: dict[str, list[float]] = {name: [] for name in table}
-    for argv in table.values():
-        timed(argv)  # warm the file cache and write the .pyc files first
+    for name, argv in table.items():
+        timed(argv, envs[name])  # warm the file cache and write the .pyc files first
     for _ in range(args.runs):
         for name, argv in table.items():
-            wall, cpu = timed(argv)
+            wall, cpu = timed(argv, envs[name])
             walls[name].append(wall)
             cpus[name].append(cpu)
     wall = {name: statistics.median(values) for name, values in walls.items()}
@@ -67,7 +77,7 @@ def main() -> int:
     worst = 0.0
     for name in table:
         ratio = wall[name] / wall[base]
-        if name.startswith("berichten"):
+        if name.startswith("berichten"):  # not the "before:" cases
             worst = max(worst, ratio)
         print(f"  {name:<40} wall {wall[name] * 1000:6.1f} ms {ratio:5.2f}x   "
               f"cpu {cpu[name] * 1000:6.1f} ms {cpu[name] / cpu[base]:5.2f}x")
