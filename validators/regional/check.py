@@ -8,9 +8,9 @@ Each message is done in two steps. ``prepare`` validates it and reads what the r
 values without its tree (``Prepared``: the final verdicts of a message that failed, the number of
 a valid message that is no 301, or the ``ProductView`` of each product); with ``--jobs`` that runs
 in the worker processes and the result crosses the pipe (a small tuple: unpickling is work for
-this process). ``judge`` then runs the regional evaluator on the products, in input
-order, in this process: only that part depends on the order (Nijmegen's shared cap), and nothing
-is parsed twice. With one process the same two steps run here, so the output cannot differ.
+this process). ``judge`` then runs the regional evaluator on the products, in input order, in
+this process: only that part depends on the order (Nijmegen's shared cap), and nothing is parsed
+twice. With one process the same two steps run here, so the output cannot differ.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def check_messages(
     verdicts: list[ProductVerdict] = []
     with OrderedMap(preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1) as prepare_all:
         # What lives now (modules, schemas, configuration) lives until the end: the collector's
-        # passes need not walk it again while the verdicts pile up.
+        # passes need not walk it again while the verdicts pile up (unfrozen again below).
         gc.freeze()
         try:
             for (name, _), prepared in zip(named, prepare_all(named)):
@@ -91,7 +91,10 @@ def preparer(validator: Validator) -> Callable[[tuple[str, bytes | str]], Prepar
         name, item = named
         try:
             # The regional rules need the tree, not the file's bytes: those are freed once parsed.
-            result = validator.validate_bytes(item) if isinstance(item, bytes) else validator.validate_path(item, keep_raw=False)
+            if isinstance(item, bytes):
+                result = validator.validate_bytes(item)
+            else:
+                result = validator.validate_path(item, keep_raw=False)
         except OSError as exc:
             return exc
         return prepare(name, result)
