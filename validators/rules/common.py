@@ -14,12 +14,12 @@ every message whose XSD has the element (``BSN_MESSAGES``, ``PERSON_MESSAGES``,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from lxml import etree
 
-from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, child_at, hit
 from berichten.validators.rules._helpers import as_date, filled, per_message, value
 
 Element = etree._Element
@@ -42,7 +42,8 @@ _INDEXED = {
     "Datum": "datum", "DatumGebruik": "gebruik", "NaamGebruik": "naamgebruik",
     "Vorm": "vorm_taal", "Taal": "vorm_taal", "Postcode": "adres", "LandCode": "adres",
 }
-_INDEX_TAGS: dict[str, dict[str, str]] = {}
+_INDEX_TAGS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {}
+_NOTHING: Sequence[Element] = ()
 
 
 @per_message
@@ -50,55 +51,124 @@ def _index(ctx: RuleContext) -> dict[str, list[Element]]:
     """The elements of the generic checks, per list in document order, from one walk over the tree.
 
     Seven checks would otherwise walk the whole message each; on an ordinary message most lists
-    are short or empty, and an empty list means the check has nothing to do.
+    are short or empty, and an empty list means the check has nothing to do. Only lists that got
+    an element are in the dictionary (``.get(name, _NOTHING)``): most messages fill three of them.
     """
-    tags = _INDEX_TAGS.get(ctx.bns)
-    if tags is None:
-        tags = _INDEX_TAGS[ctx.bns] = {ctx.b(name): bucket for name, bucket in _INDEXED.items()}
-    found: dict[str, list[Element]] = {bucket: [] for bucket in _INDEXED.values()}
-    bsn = found["bsn"] = []
-    for el in ctx.root.iter("{*}Bsn", *tags):
-        bucket = tags.get(el.tag)
-        (bsn if bucket is None else found[bucket]).append(el)
+    known = _INDEX_TAGS.get(ctx.bns)
+    if known is None:
+        tags = {ctx.b(name): bucket for name, bucket in _INDEXED.items()}
+        known = _INDEX_TAGS[ctx.bns] = (tags, ("{*}Bsn", *tags))
+    tags, wanted = known
+    found: dict[str, list[Element]] = {}
+    for el in ctx.root.iter(*wanted):
+        bucket = tags.get(el.tag, "bsn")
+        items = found.get(bucket)
+        if items is None:
+            found[bucket] = [el]
+        else:
+            items.append(el)
     return found
+
+
+class GenericParts:
+    """What the generic checks read, gathered once per message (each list in document order).
+
+    By default from the walk above (``_index``); a message module whose schema fixes where these
+    elements are can register a builder that reads them from records it makes anyway
+    (``register_parts``), which spares the walk: the 301 does this (``r301.generic_parts``).
+    """
+
+    __slots__ = ("bsn", "birth_dates", "dated_uses", "names", "communications", "addresses")
+
+    def __init__(self) -> None:
+        self.bsn: list[Element] = []
+        self.birth_dates: list[tuple[Element, Element, Element | None]] = []  # (Geboortedatum, Datum, DatumGebruik)
+        self.dated_uses: list[tuple[Element, Element]] = []  # (Datum, DatumGebruik) by DatumGebruik
+        self.names: list[tuple[Element, Element | None]] = []  # (NaamGebruik, Partnernaam)
+        self.communications: list[tuple[Element | None, Element | None]] = []  # (Vorm, Taal) per parent
+        self.addresses: list[tuple[Element | None, Element | None, Element]] = []  # (Postcode, LandCode, parent)
+
+
+PartsBuilder = Callable[[RuleContext], GenericParts]
+_PARTS_BUILDERS: dict[str, PartsBuilder] = {}
+
+
+def register_parts(bericht: str, builder: PartsBuilder) -> None:
+    """Let ``builder`` gather the generic checks' elements of this message instead of the walk.
+
+    Only for a message whose XSD puts every Bsn, Geboortedatum, Naam, Communicatie and Adres at
+    known places: the builder must find exactly what the walk would find in an XSD-valid message
+    (the rule tables and the differential tests check both ways on the 301).
+    """
+    _PARTS_BUILDERS[bericht] = builder
+
+
+def _parts(ctx: RuleContext) -> GenericParts | None:
+    builder = _PARTS_BUILDERS.get(ctx.message.nummer)
+    return None if builder is None else builder(ctx)
 
 
 # --- check functions -----------------------------------------------------------------------------
 
 
-def check_cs002(ctx: RuleContext) -> Iterator[Hit]:
+# The check functions return lists: most find nothing, and an empty list costs less than a generator.
+
+
+def _bsns(ctx: RuleContext) -> Sequence[Element]:
+    parts = _parts(ctx)
+    return parts.bsn if parts is not None else _index(ctx).get("bsn", _NOTHING)
+
+
+def check_cs002(ctx: RuleContext) -> list[Hit]:
     """Every Bsn passes the 11-proef."""
-    for bsn in _index(ctx)["bsn"]:
-        if not elfproef(value(bsn)):
-            yield hit(bsn)
+    return [hit(bsn) for bsn in _bsns(ctx) if not elfproef(value(bsn))]
 
 
-_ELFPROEF_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+# 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 on the ASCII codes adds 43 * ord("0") to the sum of the digits.
+_ELFPROEF_OFFSET = 43 * ord("0")
 
 
 def elfproef(bsn: str) -> bool:
     """The 11-proef for a BSN: 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is a multiple of 11."""
     if len(bsn) != 9 or not (bsn.isascii() and bsn.isdigit()):
         return False
-    return sum(map(int.__mul__, map(int, bsn), _ELFPROEF_WEIGHTS)) % 11 == 0
+    d = bsn.encode("ascii")
+    total = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8]
+    return (total - _ELFPROEF_OFFSET) % 11 == 0
 
 
-def _birth_dates(ctx: RuleContext) -> Iterator[tuple[Element, Element, Element | None]]:
+def _birth_dates(ctx: RuleContext) -> list[tuple[Element, Element, Element | None]]:
     """(Geboortedatum, Datum, DatumGebruik) for every birth date in the message."""
+    parts = _parts(ctx)
+    if parts is not None:
+        return parts.birth_dates
     gebruik_tag = ctx.b("DatumGebruik")
-    for datum in _index(ctx)["datum"]:
+    found = []
+    for datum in _index(ctx).get("datum", _NOTHING):
         parent = datum.getparent()
         if parent is not None and parent.tag.endswith("}Geboortedatum"):
-            yield parent, datum, next(parent.iterchildren(gebruik_tag), None)
+            # CDT_Geboortedatum: Datum, DatumGebruik
+            found.append((parent, datum, child_at(parent, 1, gebruik_tag)))
+    return found
 
 
-def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
+def _dated_uses(ctx: RuleContext) -> list[tuple[Element, Element]]:
+    """(Datum, DatumGebruik) for every DatumGebruik with a Datum beside it."""
+    parts = _parts(ctx)
+    if parts is not None:
+        return parts.dated_uses
+    found = []
+    for gebruik in _index(ctx).get("gebruik", _NOTHING):
+        datum = child_at(gebruik.getparent(), 0, ctx.b("Datum"))
+        if datum is not None:
+            found.append((datum, gebruik))
+    return found
+
+
+def check_cs139(ctx: RuleContext) -> list[Hit]:
     """Datum agrees with DatumGebruik: 1 -> day 01, 2 -> 1 January, 3 -> 1900-01-01."""
-    for gebruik in _index(ctx)["gebruik"]:
-        parent = gebruik.getparent()
-        datum = parent.find(ctx.b("Datum"))
-        if datum is None:
-            continue
+    found = []
+    for datum, gebruik in _dated_uses(ctx):
         d = as_date(datum)
         soort = value(gebruik)
         if d is None:
@@ -108,39 +178,46 @@ def check_cs139(ctx: RuleContext) -> Iterator[Hit]:
             or (soort == "2" and (d.month, d.day) != (1, 1))
             or (soort == "1" and d.day != 1)
         ):
-            yield hit(datum)
+            found.append(hit(datum))
+    return found
 
 
 def dagtekening_element(ctx: RuleContext) -> Element | None:
     return ctx.dagtekening_element
 
 
-def check_tr002(ctx: RuleContext) -> Iterator[Hit]:
+def check_tr002(ctx: RuleContext) -> list[Hit]:
     """A birth date lies at most 120 years before the Dagtekening, unless it is fully unknown."""
+    birth_dates = _birth_dates(ctx)
+    if not birth_dates:
+        return []
     dagtekening = ctx.dagtekening
     if dagtekening is None:
-        return
+        return []
     dag_el = dagtekening_element(ctx)
-    for _, datum, gebruik in _birth_dates(ctx):
+    found = []
+    for _, datum, gebruik in birth_dates:
         d = as_date(datum)
         if d is None or (value(gebruik) == "3" and (d.year, d.month, d.day) == (1900, 1, 1)):
             continue
         # Compare (year + 120, month, day) with the Dagtekening: 29 February needs no special case.
         if (d.year + 120, d.month, d.day) < (dagtekening.year, dagtekening.month, dagtekening.day):
             # The XSLT names the Dagtekening first, then the birth date.
-            yield hit(dag_el, datum)
+            found.append(hit(dag_el, datum))
+    return found
 
 
-def tr134_hits(ctx: RuleContext, dates: Iterable[Element]) -> Iterator[Hit]:
+def tr134_hits(ctx: RuleContext, dates: Iterable[Element]) -> list[Hit]:
     """TR134: each of these date elements lies on or before the Dagtekening of the message."""
     dagtekening = ctx.dagtekening
     if dagtekening is None:
-        return
-    dag_el = dagtekening_element(ctx)
+        return []
+    found = []
     for el in dates:
         d = as_date(el)
         if d is not None and d > dagtekening:
-            yield hit(dag_el, el)  # the XSLT lists the Dagtekening first
+            found.append(hit(dagtekening_element(ctx), el))  # the XSLT lists the Dagtekening first
+    return found
 
 
 @per_message
@@ -151,9 +228,12 @@ def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, E
     first Postcode and the first LandCode child of each parent, in the order the parents are first
     met (what a find() of both on each parent gives, without the finds).
     """
+    parts = _parts(ctx)
+    if parts is not None:
+        return parts.addresses
     postcode = ctx.b("Postcode")
     found: dict[Element, list[Element | None]] = {}
-    for el in _index(ctx)["adres"]:
+    for el in _index(ctx).get("adres", _NOTHING):
         parent = el.getparent()
         pair = found.get(parent)
         if pair is None:
@@ -164,46 +244,63 @@ def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, E
     return [(pc, lc, parent) for parent, (pc, lc) in found.items()]
 
 
-def check_cd005(ctx: RuleContext) -> Iterator[Hit]:
+def check_cd005(ctx: RuleContext) -> list[Hit]:
     """LandCode is filled exactly when Postcode is filled."""
+    found = []
     for postcode, landcode, _ in _addresses(ctx):
         if filled(postcode) and not filled(landcode):
-            yield hit(postcode)
+            found.append(hit(postcode))
         elif filled(landcode) and not filled(postcode):
-            yield hit(landcode)
+            found.append(hit(landcode))
+    return found
 
 
-def check_cd025(ctx: RuleContext) -> Iterator[Hit]:
+def check_cd025(ctx: RuleContext) -> list[Hit]:
     """An address in NL has a Huisnummer."""
     huis_tag, nummer_tag = ctx.b("Huis"), ctx.b("Huisnummer")
+    found = []
     for _, landcode, adres in _addresses(ctx):
         if value(landcode) == "NL":
-            huis = next(adres.iterchildren(huis_tag), None)
-            if not filled(None if huis is None else next(huis.iterchildren(nummer_tag), None)):
-                yield hit(landcode)
+            huis = child_at(adres, 0, huis_tag)  # CDT_Adres starts with Huis, CDT_Huis with Huisnummer
+            if not filled(None if huis is None else child_at(huis, 0, nummer_tag)):
+                found.append(hit(landcode))
+    return found
 
 
-def check_cs089(ctx: RuleContext) -> Iterator[Hit]:
+def check_cs089(ctx: RuleContext) -> list[Hit]:
     """An address in NL has a Dutch postcode: four digits (not starting with 0) and two letters."""
+    found = []
     for postcode, landcode, _ in _addresses(ctx):
         if value(landcode) == "NL":
             # The raw text is tested: a space inside or around the postcode is not the Dutch form.
             if postcode is None or not _POSTCODE_NL.fullmatch(postcode.text or ""):
-                yield hit(postcode if postcode is not None else landcode)
+                found.append(hit(postcode if postcode is not None else landcode))
+    return found
 
 
-def check_cd007(ctx: RuleContext) -> Iterator[Hit]:
-    """Taal is filled exactly when Communicatie/Vorm is 1 (tolk)."""
+def _communications(ctx: RuleContext) -> list[tuple[Element | None, Element | None]]:
+    """(Vorm, Taal) of every element holding a basisschema Vorm or Taal, in document order."""
+    parts = _parts(ctx)
+    if parts is not None:
+        return parts.communications
+    items = _index(ctx).get("vorm_taal")
+    if items is None:
+        return []
     seen: set[Element] = set()
-    for el in _index(ctx)["vorm_taal"]:
+    found = []
+    for el in items:
         parent = el.getparent()
         if parent in seen:
             continue
         seen.add(parent)
-        vorm = parent.find(ctx.b("Vorm"))
-        taal = parent.find(ctx.b("Taal"))
-        if filled(taal) != (value(vorm) == "1"):
-            yield hit(vorm, taal)
+        # CDT_Communicatie: Vorm, Taal
+        found.append((child_at(parent, 0, ctx.b("Vorm")), child_at(parent, 1, ctx.b("Taal"))))
+    return found
+
+
+def check_cd007(ctx: RuleContext) -> list[Hit]:
+    """Taal is filled exactly when Communicatie/Vorm is 1 (tolk)."""
+    return [hit(vorm, taal) for vorm, taal in _communications(ctx) if filled(taal) != (value(vorm) == "1")]
 
 
 _WITH_PARTNERNAAM = frozenset({"1", "2", "3", "4"})
@@ -215,16 +312,27 @@ _CS050_MELDING = {
 }
 
 
-def check_cs050(ctx: RuleContext) -> Iterator[Hit]:
+def _names(ctx: RuleContext) -> list[tuple[Element, Element | None]]:
+    """(NaamGebruik, Partnernaam) for every NaamGebruik in the message."""
+    parts = _parts(ctx)
+    if parts is not None:
+        return parts.names
+    partnernaam_tag = ctx.b("Partnernaam")
+    # CDT_VolledigeNaam: Geslachtsnaam, Partnernaam, ...
+    return [(gebruik, child_at(gebruik.getparent(), 1, partnernaam_tag))
+            for gebruik in _index(ctx).get("naamgebruik", _NOTHING)]
+
+
+def check_cs050(ctx: RuleContext) -> list[Hit]:
     """With a Partnernaam NaamGebruik is 1-4; without one 1 or 6 (iJw) or only 1 (iWmo)."""
     without = _WITHOUT_PARTNERNAAM[ctx.message.standaard]
     melding = _CS050_MELDING[ctx.message.standaard]
-    partnernaam_tag = ctx.b("Partnernaam")
-    for gebruik in _index(ctx)["naamgebruik"]:
-        partnernaam = next(gebruik.getparent().iterchildren(partnernaam_tag), None)
+    found = []
+    for gebruik, partnernaam in _names(ctx):
         allowed = _WITH_PARTNERNAAM if partnernaam is not None else without
         if value(gebruik) not in allowed:
-            yield hit(partnernaam, gebruik, melding=melding)
+            found.append(hit(partnernaam, gebruik, melding=melding))
+    return found
 
 
 # --- registration ---------------------------------------------------------------------------------
@@ -384,6 +492,8 @@ __all__ = [
     "check_tr002",
     "dagtekening_element",
     "elfproef",
+    "GenericParts",
     "register_generic",
+    "register_parts",
     "tr134_hits",
 ]

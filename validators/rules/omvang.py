@@ -8,7 +8,7 @@ list of its per-message records (``r301.Product``, ``r315.Aanvraag``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
 
@@ -45,36 +45,52 @@ def open_or_after_2020(end: Element | None) -> bool:
     return d is not None and d > END_OF_2020
 
 
-# Each check returns the elements to report, the first one being the location the XSLT names
-# (the end date comes before Omvang in both messages), or None when the product passes.
-Check = Callable[[SizedProduct], tuple[Element | None, ...] | None]
+# The eight checks by name; each message module registers them under its own codes.
+CHECKS = (
+    "omvang_bij_code",  # CD041: a product code needs an Omvang
+    "einde_bij_budget",  # CD075: a Budget needs an end date
+    "einde_bij_per_week",  # CD076: Frequentie 2 (per week) needs an end date
+    "geen_omvang_bij_budget",  # CD077: with a Budget no Omvang
+    "geen_budget_bij_omvang",  # CD078: with an Omvang no Budget
+    "product_zonder_budget",  # CD079: without a Budget a Product
+    "geen_omvang_zonder_code",  # CD080 (301) / CD095 (315): no Omvang without a product code, unless it ended by 2020
+    "frequentie_bij_eenheid",  # CS338 (301) / CS343 (315): units 14/16/83/84 only per week, per maand or in total
+)
 
-CHECKS: dict[str, Check] = {
-    # CD041: a product code needs an Omvang
-    "omvang_bij_code": lambda p: (p.code,) if filled(p.code) and p.omvang is None else None,
-    # CD075: a Budget needs an end date
-    "einde_bij_budget": lambda p: (p.budget,) if filled(p.budget) and not filled(p.einde) else None,
-    # CD076: Frequentie 2 (per week) needs an end date
-    "einde_bij_per_week": lambda p: (p.frequentie,) if value(p.frequentie) == "2" and not filled(p.einde) else None,
-    # CD077: with a Budget no Omvang
-    "geen_omvang_bij_budget": lambda p: (p.omvang,) if filled(p.budget) and p.omvang is not None else None,
-    # CD078: with an Omvang no Budget
-    "geen_budget_bij_omvang": lambda p: (p.omvang,) if p.omvang is not None and p.budget is not None else None,
-    # CD079: without a Budget a Product
-    "product_zonder_budget": lambda p: (p.el,) if not filled(p.budget) and p.product is None else None,
-    # CD080 (301) / CD095 (315): no Omvang without a product code, unless it ended by 2020
-    "geen_omvang_zonder_code": lambda p: (
-        (p.einde, p.omvang) if p.omvang is not None and not filled(p.code) and open_or_after_2020(p.einde) else None
-    ),
-    # CS338 (301) / CS343 (315): units 14/16/83/84 only per week, per maand or in total
-    "frequentie_bij_eenheid": lambda p: (
-        (p.einde, p.eenheid)
-        if value(p.eenheid) in UNITS_NOT_PER_DAY
+
+def product_hits(p: SizedProduct) -> list[tuple[str, tuple[Element | None, ...]]]:
+    """The checks one product fails, with the elements to report (the first is the location the
+    XSLT names; the end date comes before Omvang in both messages). Usually an empty list.
+
+    All eight in one function: each reads the same few fields, and most products pass them all.
+    """
+    found: list[tuple[str, tuple[Element | None, ...]]] = []
+    code, omvang, budget, einde = p.code, p.omvang, p.budget, p.einde
+    budget_filled = filled(budget)
+    code_filled = filled(code)
+    if code_filled and omvang is None:
+        found.append(("omvang_bij_code", (code,)))
+    if budget_filled and not filled(einde):
+        found.append(("einde_bij_budget", (budget,)))
+    if p.frequentie is not None and value(p.frequentie) == "2" and not filled(einde):
+        found.append(("einde_bij_per_week", (p.frequentie,)))
+    if omvang is not None:
+        if budget_filled:
+            found.append(("geen_omvang_bij_budget", (omvang,)))
+        if budget is not None:
+            found.append(("geen_budget_bij_omvang", (omvang,)))
+    if not budget_filled and p.product is None:
+        found.append(("product_zonder_budget", (p.el,)))
+    if omvang is not None and not code_filled and open_or_after_2020(einde):
+        found.append(("geen_omvang_zonder_code", (einde, omvang)))
+    if (
+        p.eenheid is not None
+        and value(p.eenheid) in UNITS_NOT_PER_DAY
         and value(p.frequentie) not in FREQUENCIES_FOR_THOSE
-        and open_or_after_2020(p.einde)
-        else None
-    ),
-}
+        and open_or_after_2020(einde)
+    ):
+        found.append(("frequentie_bij_eenheid", (einde, p.eenheid)))
+    return found
 
 
 def register(
@@ -91,9 +107,10 @@ def register(
     if check not in CHECKS:
         raise KeyError(check)
     all_hits = _all_hits(products)
+    nothing: tuple[Hit, ...] = ()
 
-    def run(ctx: RuleContext) -> list[Hit]:
-        return all_hits(ctx)[check]
+    def run(ctx: RuleContext) -> list[Hit] | tuple[Hit, ...]:
+        return all_hits(ctx).get(check, nothing)
 
     run.__name__ = code.lower()
     rule(code, melding, elementen, uitleg, **kw)(run)
@@ -106,23 +123,20 @@ def _all_hits(products: Callable[[RuleContext], list[Any]]) -> Callable[[RuleCon
     """Every check over the products in one pass per message, shared by the rules of that message.
 
     The rules still report separately and in product order; the pass just saves each of them a
-    loop over the same records (most products pass all checks).
+    loop over the same records. Only checks that found something have a list.
     """
     found = _ALL_HITS.get(products)
     if found is None:
         key = f"omvang.{products.__module__}.{products.__qualname__}"
-        checks = tuple(CHECKS.items())
 
         def compute(ctx: RuleContext) -> dict[str, list[Hit]]:
             store = ctx.__dict__
             result = store.get(key)
             if result is None:
-                result = store[key] = {name: [] for name in CHECKS}
+                result = store[key] = {}
                 for p in products(ctx):
-                    for name, test in checks:
-                        elements = test(p)
-                        if elements is not None:
-                            result[name].append(hit(*elements))
+                    for name, elements in product_hits(p):
+                        result.setdefault(name, []).append(hit(*elements))
             return result
 
         found = _ALL_HITS[products] = compute

@@ -7,14 +7,14 @@ as text we compare values; docs/afwijkingen.md lists where that changes a verdic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from lxml import etree
 
-from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, child_at, hit
 from berichten.validators.rules._helpers import (
     as_date,
     as_int,
@@ -25,7 +25,7 @@ from berichten.validators.rules._helpers import (
     value,
 )
 from berichten.validators.rules import omvang
-from berichten.validators.rules.common import tr134_hits
+from berichten.validators.rules.common import GenericParts, register_parts, tr134_hits
 
 Element = etree._Element
 
@@ -62,6 +62,19 @@ class _Tags:
     """The Clark names products() and contacts() look for, made once per namespace pair."""
 
     client: str
+    bsn: str
+    naam: str
+    naamgebruik: str
+    partnernaam: str
+    geboortedatum: str
+    datum: str
+    datumgebruik: str
+    communicatie: str
+    vorm: str
+    taal: str
+    relaties: str
+    relatie: str
+    contactgegevens: str
     producten: str
     product_el: str
     nummer: str
@@ -83,24 +96,30 @@ class _Tags:
     periode: str
     huis: str
     postcode: str
+    landcode: str
     begin: str
     periode_einde: str
 
 
-_TAGS: dict[tuple[str, str], _Tags] = {}
+_TAGS: dict[str, _Tags] = {}
 
 
 def _tags(ctx: RuleContext) -> _Tags:
-    tags = _TAGS.get((ctx.mns, ctx.bns))
+    # Keyed by the message namespace alone: it names the standard and release, hence the basisschema.
+    tags = _TAGS.get(ctx.mns)
     if tags is None:
         m, b = ctx.m, ctx.b
-        tags = _TAGS[(ctx.mns, ctx.bns)] = _Tags(
-            client=m("Client"), producten=m("ToegewezenProducten"), product_el=m("ToegewezenProduct"),
+        tags = _TAGS[ctx.mns] = _Tags(
+            client=m("Client"), bsn=m("Bsn"), naam=m("Naam"), naamgebruik=b("NaamGebruik"),
+            partnernaam=b("Partnernaam"), geboortedatum=m("Geboortedatum"), datum=b("Datum"),
+            datumgebruik=b("DatumGebruik"), communicatie=m("Communicatie"), vorm=b("Vorm"), taal=b("Taal"),
+            relaties=m("Relaties"), relatie=m("Relatie"), contactgegevens=m("Contactgegevens"),
+            producten=m("ToegewezenProducten"), product_el=m("ToegewezenProduct"),
             nummer=m("ToewijzingNummer"), product=m("Product"), toewijzingsdatum=m("Toewijzingsdatum"),
             ingang=m("Ingangsdatum"), einde=m("Einddatum"), reden=m("RedenWijziging"), omvang=m("Omvang"),
             budget=m("Budget"), categorie=b("Categorie"), code=b("Code"), eenheid=b("Eenheid"),
             frequentie=b("Frequentie"), contact=m("Contact"), soort=m("Soort"), adres=m("Adres"),
-            telefoon=m("Telefoon"), periode=m("Periode"), huis=b("Huis"), postcode=b("Postcode"),
+            telefoon=m("Telefoon"), periode=m("Periode"), huis=b("Huis"), postcode=b("Postcode"), landcode=b("LandCode"),
             begin=b("Begindatum"), periode_einde=b("Einddatum"),
         )
     return tags
@@ -113,16 +132,19 @@ def products(ctx: RuleContext) -> list[Product]:
     wrapper = client_kids(ctx).get(t.producten)
     if wrapper is None:
         return out
-    for tp in wrapper.iterchildren(t.product_el):
+    first_children = _first_children
+    product_tag = t.product_el
+    for tp in wrapper:
+        if tp.tag != product_tag:
+            continue  # a comment
         # One pass over the children instead of a find() per element: this runs for every product.
-        kids = _first_children(tp)
-        get = kids.get
+        get = first_children(tp).get
         product, omvang = get(t.product), get(t.omvang)
-        pkids = _first_children(product)
-        okids = _first_children(omvang)
+        pget = first_children(product).get
+        oget = first_children(omvang).get
         out.append(Product(
-            tp, get(t.nummer), product, pkids.get(t.categorie), pkids.get(t.code), get(t.toewijzingsdatum),
-            get(t.ingang), get(t.einde), get(t.reden), omvang, okids.get(t.eenheid), okids.get(t.frequentie),
+            tp, get(t.nummer), product, pget(t.categorie), pget(t.code), get(t.toewijzingsdatum),
+            get(t.ingang), get(t.einde), get(t.reden), omvang, oget(t.eenheid), oget(t.frequentie),
             get(t.budget),
         ))
     return out
@@ -137,6 +159,7 @@ class Contact:
     adres: Element | None
     huis: Element | None
     postcode: Element | None
+    landcode: Element | None
     telefoon: Element | None
     periode: Element | None
     begin: Element | None
@@ -156,29 +179,83 @@ def contacts(ctx: RuleContext) -> list[Contact]:
     The schema puts Relaties before Contactgegevens and one Contact in each Relatie, so this is
     the document order of every Contact under Client.
     """
-    tag = _tags(ctx).contact
-    out = [_contact(ctx, el) for r in relaties(ctx) for el in r.iterchildren(tag)]
-    return out + gegevens_contacts(ctx) if out else gegevens_contacts(ctx)
+    items = relaties(ctx)
+    if not items:
+        return gegevens_contacts(ctx)
+    t = _tags(ctx)
+    out = [_contact(t, el) for r in items for el in r.iterchildren(t.contact)]
+    return out + gegevens_contacts(ctx)
 
 
 @per_message
 def gegevens_contacts(ctx: RuleContext) -> list[Contact]:
     """The Contacts of Client/Contactgegevens, in document order."""
     t = _tags(ctx)
-    cg = client_kids(ctx).get(ctx.m("Contactgegevens"))
-    return [] if cg is None else [_contact(ctx, el) for el in cg.iterchildren(t.contact)]
+    cg = client_kids(ctx).get(t.contactgegevens)
+    if cg is None:
+        return []
+    tag = t.contact
+    return [_contact(t, el) for el in cg if el.tag == tag]
 
 
-def _contact(ctx: RuleContext, el: Element) -> Contact:
-    t = _tags(ctx)
-    kids = _first_children(el)
-    adres, periode = kids.get(t.adres), kids.get(t.periode)
-    akids = _first_children(adres)
-    pkids = _first_children(periode)
+def _contact(t: _Tags, el: Element) -> Contact:
+    get = _first_children(el).get
+    adres, periode = get(t.adres), get(t.periode)
+    aget = _first_children(adres).get
+    pget = _first_children(periode).get
     return Contact(
-        el, kids.get(t.soort), adres, akids.get(t.huis), akids.get(t.postcode), kids.get(t.telefoon),
-        periode, pkids.get(t.begin), pkids.get(t.periode_einde),
+        el, get(t.soort), adres, aget(t.huis), aget(t.postcode), aget(t.landcode), get(t.telefoon),
+        periode, pget(t.begin), pget(t.periode_einde),
     )
+
+
+@per_message
+def generic_parts(ctx: RuleContext) -> GenericParts:
+    """The elements of the generic checks (common.py), read from the 301's own records.
+
+    The walk over the whole tree that finds them in other messages costs more than the rest of
+    the generic checks together. In an XSD-valid 301 they sit at known places only: Bsn in
+    Client; Geboortedatum and Naam in Client and in each Relatie (before its Contact);
+    Communicatie in Client; Adres in each Contact (those of the Relaties come first in the
+    document). Each list is in document order, as the walk gives it.
+    """
+    t = _tags(ctx)
+    parts = GenericParts()
+    kids = client_kids(ctx)
+    bsn = kids.get(t.bsn)
+    if bsn is not None:
+        parts.bsn.append(bsn)
+    persons = [kids]
+    for relatie in relaties(ctx):
+        persons.append(_first_children(relatie))
+    for person in persons:
+        geboortedatum = person.get(t.geboortedatum)
+        if geboortedatum is not None:
+            gget = _first_children(geboortedatum).get
+            datum, gebruik = gget(t.datum), gget(t.datumgebruik)
+            if datum is not None:
+                parts.birth_dates.append((geboortedatum, datum, gebruik))
+                if gebruik is not None:
+                    parts.dated_uses.append((datum, gebruik))
+        naam = person.get(t.naam)
+        if naam is not None:
+            nget = _first_children(naam).get
+            naamgebruik = nget(t.naamgebruik)
+            if naamgebruik is not None:
+                parts.names.append((naamgebruik, nget(t.partnernaam)))
+    communicatie = kids.get(t.communicatie)
+    if communicatie is not None:
+        cget = _first_children(communicatie).get
+        vorm, taal = cget(t.vorm), cget(t.taal)
+        if vorm is not None or taal is not None:
+            parts.communications.append((vorm, taal))
+    for c in contacts(ctx):
+        if c.postcode is not None or c.landcode is not None:
+            parts.addresses.append((c.postcode, c.landcode, c.adres))
+    return parts
+
+
+register_parts("301", generic_parts)
 
 
 _NONE: dict[str, Element] = {}
@@ -188,12 +265,8 @@ def _first_children(parent: Element | None) -> dict[str, Element]:
     """The first child per tag in one pass; cheaper than a find() per name."""
     if parent is None:
         return _NONE  # read only
-    kids: dict[str, Element] = {}
-    for c in parent:
-        tag = c.tag
-        if tag not in kids:
-            kids[tag] = c
-    return kids
+    # Backwards, so that the first child of each tag is the one that stays.
+    return {c.tag: c for c in reversed(parent)}
 
 
 def rule301(
@@ -213,10 +286,8 @@ def rule301(
     "Een periode bij een contact zegt van wanneer tot wanneer een adres geldt. Dat heeft alleen zin "
     "bij een tijdelijk adres (Soort 04); bij andere soorten moet Periode ontbreken.",
 )
-def cd009(ctx: RuleContext) -> Iterator[Hit]:
-    for c in contacts(ctx):
-        if c.periode is not None and value(c.soort) != "04":
-            yield hit(c.soort)
+def cd009(ctx: RuleContext) -> list[Hit]:
+    return [hit(c.soort) for c in contacts(ctx) if c.periode is not None and value(c.soort) != "04"]
 
 
 @rule301(
@@ -226,10 +297,8 @@ def cd009(ctx: RuleContext) -> Iterator[Hit]:
     "Een BRP-adres (01) en een verblijfadres (03) moeten vindbaar zijn, dus het Adres van zo'n "
     "contact moet een Postcode hebben.",
 )
-def cd034(ctx: RuleContext) -> Iterator[Hit]:
-    for c in contacts(ctx):
-        if value(c.soort) in ("01", "03") and not filled(c.postcode):
-            yield hit(c.soort)
+def cd034(ctx: RuleContext) -> list[Hit]:
+    return [hit(c.soort) for c in contacts(ctx) if value(c.soort) in ("01", "03") and not filled(c.postcode)]
 
 
 @rule301(
@@ -240,14 +309,16 @@ def cd034(ctx: RuleContext) -> Iterator[Hit]:
     "adres dat zowel een huisnummer (Huis) als een postcode heeft. Ontbreken zowel Telefoon als Huis "
     "en Postcode, dan volgen twee meldingen, net als bij de officiële XSLT.",
 )
-def tr006(ctx: RuleContext) -> Iterator[Hit]:
+def tr006(ctx: RuleContext) -> list[Hit]:
+    found = []
     for c in contacts(ctx):
         if c.telefoon is not None:
             continue
         if c.huis is None:
-            yield hit(c.el)
+            found.append(hit(c.el))
         if c.postcode is None:
-            yield hit(c.el)
+            found.append(hit(c.el))
+    return found
 
 
 @rule301(
@@ -258,12 +329,14 @@ def tr006(ctx: RuleContext) -> Iterator[Hit]:
     "BRP-adres (01), correspondentieadres (02) of verblijfadres (03). Alleen een tijdelijk adres "
     "(04) is niet genoeg.",
 )
-def tr061(ctx: RuleContext) -> Iterator[Hit]:
-    if client_kids(ctx).get(ctx.m("Contactgegevens")) is None:
-        return
+def tr061(ctx: RuleContext) -> list[Hit]:
     items = gegevens_contacts(ctx)
-    if not any(value(c.soort) in ("01", "02", "03") for c in items):
-        yield hit(*(c.el for c in items))
+    for c in items:
+        if value(c.soort) in ("01", "02", "03"):
+            return []
+    if client_kids(ctx).get(_tags(ctx).contactgegevens) is None:
+        return []
+    return [hit(*(c.el for c in items))]
 
 
 @rule301(
@@ -275,17 +348,19 @@ def tr061(ctx: RuleContext) -> Iterator[Hit]:
     "Einddatum gelijk aan de begindatum mag. Een Periode zonder Begindatum toetsen we niet (de "
     "officiële XSLT keurt die af, zie docs/afwijkingen.md).",
 )
-def cs003(ctx: RuleContext) -> Iterator[Hit]:
+def cs003(ctx: RuleContext) -> list[Hit]:
+    found = []
     for c in contacts(ctx):
         if c.einde is not None and c.begin is not None:
             e, s = as_date(c.einde), as_date(c.begin)
             if e is not None and s is not None and e < s:
-                yield hit(c.begin, c.einde)
+                found.append(hit(c.begin, c.einde))
     for p in products(ctx):
         if p.einde is not None:
             e, s = as_date(p.einde), as_date(p.ingang)
             if e is not None and s is not None and e < s:
-                yield hit(p.ingang, p.einde)
+                found.append(hit(p.ingang, p.einde))
+    return found
 
 
 # --- Client ----------------------------------------------------------------------------------------
@@ -300,11 +375,11 @@ def cs003(ctx: RuleContext) -> Iterator[Hit]:
     "(daar keurt CS050 een 6 zonder Partnernaam al af), maar de iWmo-condities noemen hem wel voor "
     "de 301; berichten controleert hem daarom in beide standaarden (docs/afwijkingen.md).",
 )
-def cs318(ctx: RuleContext) -> Iterator[Hit]:
-    naam = client_kids(ctx).get(ctx.m("Naam"))
-    el = None if naam is None else next(naam.iterchildren(ctx.b("NaamGebruik")), None)
-    if value(el) == "6":
-        yield hit(el)
+def cs318(ctx: RuleContext) -> list[Hit]:
+    t = _tags(ctx)
+    naam = client_kids(ctx).get(t.naam)
+    el = None if naam is None else child_at(naam, -1, t.naamgebruik)  # the last child of CDT_VolledigeNaam
+    return [hit(el)] if value(el) == "6" else []
 
 
 @rule301(
@@ -316,13 +391,13 @@ def cs318(ctx: RuleContext) -> Iterator[Hit]:
     "relaties en de Toewijzingsdatum van elk product liggen op of vóór de Dagtekening. De melding "
     "wijst eerst de Dagtekening aan, net als de officiële XSLT.",
 )
-def tr134(ctx: RuleContext) -> Iterator[Hit]:
-    m, b = ctx.m, ctx.b
-    geboortedatum, datum = m("Geboortedatum"), b("Datum")
-    own = client_kids(ctx).get(geboortedatum)
-    dates: list[Element] = [] if own is None else list(own.iterchildren(datum))
+def tr134(ctx: RuleContext) -> list[Hit]:
+    t = _tags(ctx)
+    own = client_kids(ctx).get(t.geboortedatum)
+    datum = None if own is None else child_at(own, 0, t.datum)  # CDT_Geboortedatum: one Datum, first
+    dates: list[Element] = [] if datum is None else [datum]
     for relatie in relaties(ctx):
-        dates += _grandchildren(relatie, geboortedatum, datum)
+        dates += _grandchildren(relatie, t.geboortedatum, t.datum)
     dates += [p.toewijzingsdatum for p in products(ctx)]
     return tr134_hits(ctx, dates)
 
@@ -335,8 +410,9 @@ def _grandchildren(parent: Element, child: str, grandchild: str) -> list[Element
 @per_message
 def relaties(ctx: RuleContext) -> list[Element]:
     """Client/Relaties/Relatie, in document order (usually none)."""
-    wrapper = client_kids(ctx).get(ctx.m("Relaties"))
-    return [] if wrapper is None else list(wrapper.iterchildren(ctx.m("Relatie")))
+    t = _tags(ctx)
+    wrapper = client_kids(ctx).get(t.relaties)
+    return [] if wrapper is None else list(wrapper.iterchildren(t.relatie))
 
 
 # --- ToegewezenProduct: Omvang, Budget, Einddatum ---------------------------------------------------
@@ -426,11 +502,13 @@ omvang.register(
     "RedenWijziging 13 te vullen. Met een andere of ontbrekende Einddatum is 13 niet toegestaan "
     "(de officiële XSLT mist het geval zonder Einddatum, zie docs/afwijkingen.md).",
 )
-def cs335(ctx: RuleContext) -> Iterator[Hit]:
+def cs335(ctx: RuleContext) -> list[Hit]:
+    found = []
     for p in products(ctx):
         if p.reden is not None and p.reden.text == "13":
             if p.einde is None or as_date(p.einde) != as_date(p.ingang):
-                yield hit(p.ingang, p.einde)
+                found.append(hit(p.ingang, p.einde))
+    return found
 
 
 @rule301(
@@ -440,10 +518,8 @@ def cs335(ctx: RuleContext) -> Iterator[Hit]:
     "Code 01 staat nog in de codelijst maar is vervallen. Een correctie wordt nu gedaan met een "
     "andere reden (bijvoorbeeld 14) of door de toewijzing te verwijderen (13).",
 )
-def cs336(ctx: RuleContext) -> Iterator[Hit]:
-    for p in products(ctx):
-        if value(p.reden) == "01":
-            yield hit(p.reden)
+def cs336(ctx: RuleContext) -> list[Hit]:
+    return [hit(p.reden) for p in products(ctx) if p.reden is not None and value(p.reden) == "01"]
 
 
 # --- whole message: duplicates and overlap -----------------------------------------------------------
@@ -460,23 +536,25 @@ def cs336(ctx: RuleContext) -> Iterator[Hit]:
     voorbeeld_fout="regels/TR101-fout.xml",
     voorbeeld_goed="regels/TR101-goed.xml",
 )
-def tr101(ctx: RuleContext) -> Iterator[Hit]:
+def tr101(ctx: RuleContext) -> list[Hit]:
     m = ctx.m
+    found = []
     # A duplicate needs two of a kind: the usual message with one of each skips the grouping.
     items = relaties(ctx)
     if len(items) > 1:
         for group in duplicate_groups((r.findtext(m("Nummer")), r) for r in items):
-            yield hit(group[0])
+            found.append(hit(group[0]))
     items = [c.el for c in gegevens_contacts(ctx)]
     if len(items) > 1:
         for group in duplicate_groups((c.findtext(m("Soort")), c) for c in items):
-            yield hit(group[0])
+            found.append(hit(group[0]))
     items = products(ctx)
     if len(items) > 1:
         numbers = [as_int(p.nummer) for p in items]
         if len(set(numbers)) < len(numbers):  # group only when there is a duplicate: less to hold
             for group in duplicate_groups(zip(numbers, (p.el for p in items))):
-                yield hit(group[0])
+                found.append(hit(group[0]))
+    return found
 
 
 def _ignored_for_overlap(p: Product) -> bool:
@@ -550,9 +628,8 @@ def tr302_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
     voorbeeld_fout="regels/TR302-fout.xml",
     voorbeeld_goed="regels/TR302-goed.xml",
 )
-def tr302(ctx: RuleContext) -> Iterator[Hit]:
+def tr302(ctx: RuleContext) -> list[Hit]:
     items = products(ctx)
     if len(items) < 2:
-        return  # an overlap needs two products
-    for earlier, later in tr302_pairs(ctx):
-        yield hit(items[earlier].el, items[later].el)
+        return []  # an overlap needs two products
+    return [hit(items[earlier].el, items[later].el) for earlier, later in tr302_pairs(ctx)]
