@@ -284,3 +284,78 @@ def test_a_contract_list_without_tariffs_names_tr418_as_not_checked(tmp_path):
     lists = Lists(contracten=load_contracten(path))
     assert "tarieven (TR418)" in lists.niet_gecontroleerd("ijw", "323")
     assert "tarieven (TR418)" not in lists.niet_gecontroleerd("ijw", "301")
+
+
+# --- the walk: which element names each message's schema has -----------------------------------------
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def _schema_names(xsd: Path) -> set[tuple[str, str]]:
+    """(namespace, local name) of every element reachable from the message's Bericht, following the
+    named complexTypes of the message schema and the schemas it imports."""
+    from lxml import etree
+
+    types, top, files, main = {}, None, [xsd], None
+    while files:
+        root = etree.parse(str(files.pop())).getroot()
+        tns = root.get("targetNamespace")
+        main = main or tns
+        types.update({(tns, ct.get("name")): (ct, tns) for ct in root.iterchildren(XS + "complexType")})
+        for el in root.iterchildren(XS + "element"):
+            if tns == main and el.get("name") == "Bericht":
+                top = (el, tns)
+        files += [xsd.parent / imp.get("schemaLocation") for imp in root.iterchildren(XS + "import")]
+    found: set[tuple[str, str]] = set()
+    visited: set[tuple[str, str]] = set()
+    todo = [top]
+    while todo:
+        node, tns = todo.pop()
+        for el in node.iter(XS + "element"):  # local elements: elementFormDefault qualified
+            found.add((tns, el.get("name")))
+            prefix, _, local = (el.get("type") or "").rpartition(":")
+            key = (el.nsmap.get(prefix or None), local)
+            if key in types and key not in visited:
+                visited.add(key)
+                todo.append(types[key])
+    return found
+
+
+def _check_walk_names(xsd_dirs: dict[str, Path]) -> None:
+    from berichten.validators.level4.rules import _WALKED, HEEN_BERICHTEN, WALK_NAMES
+
+    prefix = {"ijw": "JW", "iwmo": "WMO"}
+    for standaard, folder in xsd_dirs.items():
+        for nummer in HEEN_BERICHTEN:
+            names = {n for _, n in _schema_names(folder / f"{prefix[standaard]}{nummer}.xsd")} & set(_WALKED)
+            # the walk may look for more than the schema has, never for less
+            assert names <= set(WALK_NAMES[nummer]), (standaard, nummer, names)
+            if standaard == "ijw":  # the table is no wider than iJw needs (the iWmo 319 has no Gemeente)
+                assert names == set(WALK_NAMES[nummer]), (nummer, names)
+
+
+def test_the_walk_looks_for_every_name_the_schemas_have():
+    # Level 4 reads only the element names WALK_NAMES gives for the message (a walk costs per name);
+    # a name the schema has but the table lacks would silently go unchecked.
+    from berichten.validators.xsd import DEFAULT_XSD_DIR
+
+    _check_walk_names({s: DEFAULT_XSD_DIR / f"{s}-3.2" for s in ("ijw", "iwmo")})
+
+
+@pytest.mark.reference
+def test_the_walk_names_hold_for_the_published_schemas(reference):
+    _check_walk_names({s: reference.REFERENCE_DIR / f"{s}-3.2" / "xsd" for s in ("ijw", "iwmo")})
+
+
+def test_comments_do_not_move_what_level_4_reads(shipped):
+    # The header's children are read at the places the schema puts them; a comment shifts them,
+    # and then the reading falls back to a scan with the same result.
+    data = (LIJSTEN / "jw301-gemeente-onbekend.xml").read_bytes()
+    commented = data.replace(b"<jw301:Header>", b"<jw301:Header><!-- a -->").replace(
+        b"<jw301:BerichtIdentificatie>", b"<jw301:BerichtIdentificatie><!-- b -->")
+    assert commented != data
+    assert errors(shipped.validate_bytes(commented)) == errors(shipped.validate_bytes(data)) == {
+        ("TR378", "S300", "/Bericht/Header/Afzender")}
+    future = (LIJSTEN / "jw301-dagtekening-toekomst.xml").read_bytes().replace(
+        b"<jw301:BerichtIdentificatie>", b"<jw301:BerichtIdentificatie><!-- b -->")
+    assert errors(shipped.validate_bytes(future)) == {("TR135", "8848", "/Bericht/Header/BerichtIdentificatie/Dagtekening")}

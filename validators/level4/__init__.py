@@ -10,6 +10,7 @@
 from berichten.validators.level4.config import DEFAULT_MAX_LEEFTIJD, load_lists, lists_from_table
 from berichten.validators.level4.files import ListError
 from berichten.validators.level4.lists import Lists
-from berichten.validators.level4.rules import LEVEL4_REGISTRY, run_level4
+from berichten.validators.level4.rules import LEVEL4_REGISTRY, level4_findings, run_level4
 
-__all__ = ["DEFAULT_MAX_LEEFTIJD", "LEVEL4_REGISTRY", "ListError", "Lists", "lists_from_table", "load_lists", "run_level4"]
+__all__ = ["DEFAULT_MAX_LEEFTIJD", "LEVEL4_REGISTRY", "ListError", "Lists", "level4_findings", "lists_from_table",
+           "load_lists", "run_level4"]

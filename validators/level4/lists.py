@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from berichten.resources import data_path
@@ -44,9 +44,17 @@ class Period:
 class GemeenteLijst:
     file: ListFile
     codes: dict[str, tuple[Period, ...]]
+    # Codes with a row valid on every day (most of the CBS list): one set lookup per message.
+    _always: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        always = frozenset(c for c, periods in self.codes.items() if any(p.vanaf is p.tot is None for p in periods))
+        object.__setattr__(self, "_always", always)
 
     def valid_on(self, code: str, days: list[date]) -> bool:
         """Known and valid on at least one of the days (TR378 allows the list of an earlier date)."""
+        if days and code in self._always:
+            return True
         return any(p.holds_on(d) for p in self.codes.get(code, ()) for d in days)
 
 
@@ -57,19 +65,37 @@ class ProductLijst:
     file: ListFile
     entries: tuple[tuple[str, str, Period], ...]  # (categorie, code or prefix, period)
 
+    # Per categorie, built once: the codes and prefixes valid on every day (upper case: a set and
+    # one str.startswith), and the rows with a period, checked one by one.
+    _index: dict[str, tuple[frozenset[str], tuple[str, ...], tuple[tuple[str, Period], ...]]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rows: dict[str, tuple[set[str], list[str], list[tuple[str, Period]]]] = {}
+        for categorie, pattern, period in self.entries:
+            exact, prefixes, dated = rows.setdefault(categorie, (set(), [], []))
+            if period.vanaf is not None or period.tot is not None:
+                dated.append((pattern, period))
+            elif pattern.endswith("*"):
+                prefixes.append(pattern[:-1].upper())
+            else:
+                exact.add(pattern.upper())
+        index = {c: (frozenset(e), tuple(p), tuple(d)) for c, (e, p, d) in rows.items()}
+        object.__setattr__(self, "_index", index)
+
     @property
     def empty(self) -> bool:
         return not self.entries
 
-    @cached_property
-    def _by_categorie(self) -> dict[str, list[tuple[str, Period]]]:
-        index: dict[str, list[tuple[str, Period]]] = {}
-        for categorie, pattern, period in self.entries:
-            index.setdefault(categorie, []).append((pattern, period))
-        return index
-
     def known(self, categorie: str, code: str, day: date) -> bool:
-        return any(_code_matches(pattern, code) and p.holds_on(day) for pattern, p in self._by_categorie.get(categorie, ()))
+        entry = self._index.get(categorie)
+        if entry is None:
+            return False
+        exact, prefixes, dated = entry
+        upper = code.upper()
+        if upper in exact or upper.startswith(prefixes):
+            return True
+        return any(_code_matches(pattern, code) and p.holds_on(day) for pattern, p in dated)
 
 
 @dataclass(frozen=True)
@@ -104,9 +130,10 @@ class ContractLijst:
                     and (not code or _code_matches(c.code or "*", code)) and c.period.holds_on(day)):
                 yield c
 
-    @cached_property
-    def has_tariffs(self) -> bool:
-        return any(c.tarief is not None for c in self.contracts)
+    has_tariffs: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "has_tariffs", any(c.tarief is not None for c in self.contracts))
 
     def tarief(self, gemeente: str, agb: str, categorie: str, code: str, day: date) -> Contract | None:
         """The contract row that sets the tariff for this product on this day: the most specific
@@ -217,8 +244,17 @@ class Lists:
     def off(cls) -> Lists:
         return cls(enabled=False)
 
+    # niet_gecontroleerd per (standaard, nummer): the lists do not change, every message asks
+    _niet: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def niet_gecontroleerd(self, standaard: str, nummer: str) -> list[str]:
         """The checks of level 4 that did not run on this message for lack of a list (Dutch names)."""
+        found = self._niet.get((standaard, nummer))
+        if found is None:
+            found = self._niet[(standaard, nummer)] = tuple(self._missing(standaard, nummer))
+        return list(found)
+
+    def _missing(self, standaard: str, nummer: str) -> list[str]:
         if not self.enabled:
             return []
         missing = []

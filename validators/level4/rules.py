@@ -23,8 +23,8 @@ Interpretations (project decisions, see docs/lijsten.md):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
-from functools import cached_property
+import time
+from datetime import date, datetime, timedelta
 
 from lxml import etree
 
@@ -41,63 +41,189 @@ GEMEENTE_IS_AFZENDER = ("301", "319", "325")  # the other heen messages go from 
 _START = ("Ingangsdatum", "ToewijzingIngangsdatum", "Begindatum")
 
 
+_WALKED = (*_START, "ProductPeriode", "Product", "Prestatie", "Gemeente")  # what the level-4 rules read
+# Which of those names the schema of each message has, anywhere and in either namespace (iJw and
+# iWmo alike; the iWmo 319 has no Gemeente). tests/test_level4.py derives them from the XSDs.
+WALK_NAMES: dict[str, tuple[str, ...]] = {
+    "301": ("Begindatum", "Ingangsdatum", "Product"),  # Begindatum: a Contact's Periode
+    "305": ("Begindatum", "Product", "ToewijzingIngangsdatum"),
+    "307": ("Begindatum", "Product", "ToewijzingIngangsdatum"),
+    "315": ("Product", "ToewijzingIngangsdatum"),
+    "317": ("Product",),
+    "319": ("Gemeente",),
+    "323": ("Begindatum", "Prestatie", "ProductPeriode"),
+    "325": ("Begindatum", "Prestatie", "ProductPeriode"),
+}
+
+
+class _Tags:
+    """The Clark names level 4 looks for in one message namespace (and its basisschema), made once."""
+
+    __slots__ = ("header", "afzender", "ontvanger", "ident", "dagtekening", "walk", "start", "gemeente",
+                 "product", "prestatie", "periode", "begindatum", "categorie", "code")
+
+    def __init__(self, mns: str, bns: str, nummer: str) -> None:
+        def both(*names: str) -> tuple[str, ...]:
+            return tuple(f"{{{ns}}}{n}" for ns in (mns, bns) for n in names)
+
+        self.header, self.afzender, self.ontvanger, self.ident = (
+            f"{{{mns}}}{n}" for n in ("Header", "Afzender", "Ontvanger", "BerichtIdentificatie"))
+        self.dagtekening = f"{{{bns}}}Dagtekening"
+        self.start = frozenset(both(*_START))
+        self.gemeente = f"{{{mns}}}Gemeente"  # the Woonplaatsbeginsel of a 319 (message namespace only)
+        self.product = frozenset(both("Product"))
+        self.periode = frozenset(both("ProductPeriode"))
+        self.begindatum = frozenset(both("Begindatum"))
+        # One tag-filtered walk (lxml skips the other elements in C) finds everything level 4 reads;
+        # with ProductPeriode, the walk also tells which start date is the first of its parent. By
+        # local name: an XSD-valid message has elements of its two namespaces only, and lxml
+        # matches "{*}name" for half the cost of two qualified names; each name costs its share
+        # of the walk, so only the names the message's schema has.
+        self.walk = tuple(f"{{*}}{n}" for n in WALK_NAMES.get(nummer, _WALKED))
+        self.prestatie = frozenset(both("Prestatie"))
+        # the (categorie, code) children of a Product (True) and of a Prestatie (False)
+        self.categorie = {True: frozenset(both("Categorie")), False: frozenset(both("ProductCategorie"))}
+        self.code = {True: frozenset(both("Code")), False: frozenset(both("ProductCode"))}
+
+
+_TAGS: dict[str, _Tags] = {}
+_PERIODE = object()  # in the walk: a parent whose first start-ish child is a ProductPeriode
+
+ProductRef = tuple[etree._Element, "etree._Element | None", "date | None"]
+
+
 class ExternalContext(RuleContext):
+    """A message with what the level-4 rules read, taken from the tree once, as plain attributes:
+
+    - ``gemeente_element``, ``aanbieder_element``: the header's Afzender/Ontvanger by role;
+    - ``message_days``: the Dagtekening and every start date (the days a gemeentecode may be valid on);
+    - ``gemeenten``: every Gemeente element of the message namespace (a 319's Woonplaatsbeginsel);
+    - ``products``: (categorie element, code element or None, day) for every Product and Prestatie.
+
+    Children are read by plain iteration: lxml's tag-filtered ``iterchildren`` costs more to set up
+    (about a microsecond) than reading the few children of a header or a product.
+    """
+
     def __init__(self, root: etree._Element, message: MessageType, lists: Lists, today: date) -> None:
         super().__init__(root, message)
         self.lists = lists
         self.today = today
-
-    def _header_text(self, name: str) -> etree._Element | None:
-        return next(self.header.iterchildren(self.m(name)), None)
-
-    @cached_property
-    def gemeente_element(self) -> etree._Element | None:
-        return self._header_text("Afzender" if self.message.nummer in GEMEENTE_IS_AFZENDER else "Ontvanger")
-
-    @cached_property
-    def aanbieder_element(self) -> etree._Element | None:
-        return self._header_text("Ontvanger" if self.message.nummer in GEMEENTE_IS_AFZENDER else "Afzender")
-
-    @cached_property
-    def message_days(self) -> list[date]:
-        """The Dagtekening and every start date in the message (the days a gemeentecode may be valid on)."""
-        days = [self.dagtekening] if self.dagtekening else []
-        for el in self.root.iter(*self._tags(_START)):  # tag-filtered: lxml skips the rest in C
-            day = parse_date(el.text)
-            if day and day not in days:
-                days.append(day)
-        return days
-
-    def _tags(self, names) -> list[str]:
-        return [f"{{{ns}}}{n}" for ns in (self.mns, self.bns) for n in names]
-
-    @cached_property
-    def products(self) -> list[tuple[etree._Element, etree._Element | None, date | None]]:
-        """(categorie element, code element or None, day) for every product in the message."""
-        found = []
-        for el in self.root.iter(*self._tags(("Product", "Prestatie"))):
-            name = local_name(el.tag)
-            if name == "Product":
-                cat, code, owner = _child(el, "Categorie"), _child(el, "Code"), el.getparent()
-            elif name == "Prestatie":
-                cat, code, owner = _child(el, "ProductCategorie"), _child(el, "ProductCode"), el
-            else:
-                continue
+        t = _TAGS.get(self.mns)
+        if t is None:
+            t = _TAGS[self.mns] = _Tags(self.mns, self.bns, message.nummer)
+        self._t = t
+        self._read_header(root, t)
+        # The walk: every start date (parsed once), Gemeente and product, and per parent the first
+        # child that is a start date or a ProductPeriode (what decides a product's day).
+        days: dict[date, None] = {self.dagtekening: None} if self.dagtekening else {}
+        gemeenten: list[etree._Element] = []
+        found: list[tuple[etree._Element, bool]] = []
+        first: dict[etree._Element, date | None | object] = {}  # parent -> its first date, or _PERIODE
+        start, periode, gemeente, product, prestatie = t.start, t.periode, t.gemeente, t.product, t.prestatie
+        for el in root.iter(t.walk):
+            tag = el.tag
+            if tag in start:
+                day = parse_date(el.text)
+                if day:
+                    days[day] = None
+                first.setdefault(el.getparent(), day)
+            elif tag in periode:
+                first.setdefault(el.getparent(), _PERIODE)
+            elif tag in product:
+                found.append((el, True))
+            elif tag in prestatie:
+                found.append((el, False))
+            elif tag == gemeente:
+                gemeenten.append(el)
+        products: list[ProductRef] = []
+        dagtekening = self.dagtekening
+        for el, is_product in found:
+            cat, code = self._cat_code(el, is_product)
             if cat is not None and cat.text:
-                found.append((cat, code if code is not None and code.text else None, self._day_of(owner)))
-        return found
+                owner = el.getparent() if is_product else el
+                # _day_of(owner), from what the walk saw unless a ProductPeriode comes first
+                day = first.get(owner, dagtekening)
+                if day is _PERIODE:
+                    day = self._day_of(owner)
+                products.append((cat, code if code is not None and code.text else None, day))
+        self.message_days = list(days)
+        self.gemeenten = gemeenten
+        self.products = products
+
+    def _read_header(self, root: etree._Element, t: _Tags) -> None:
+        """Header, Afzender/Ontvanger by role and the Dagtekening, at the places the schema puts them."""
+        header = _child_at(root, 0, t.header)
+        if header is None:
+            raise LookupError("bericht zonder Header")  # not XSD-valid: level 4 does not run on it
+        ident = _child_at(header, 5, t.ident)
+        dagtekening = None if ident is None else _child_at(ident, 1, t.dagtekening)
+        # The RuleContext's cached attributes, set here rather than looked up again.
+        self.header = header
+        self.dagtekening_element = dagtekening
+        self.dagtekening = parse_date(dagtekening.text) if dagtekening is not None else None
+        afzender, ontvanger = _child_at(header, 3, t.afzender), _child_at(header, 4, t.ontvanger)
+        if self.message.nummer in GEMEENTE_IS_AFZENDER:
+            self.gemeente_element, self.aanbieder_element = afzender, ontvanger
+        else:
+            self.gemeente_element, self.aanbieder_element = ontvanger, afzender
+
+    def _cat_code(self, el: etree._Element, is_product: bool) -> tuple[etree._Element | None, etree._Element | None]:
+        """The first categorie and the first code child of a Product (or a Prestatie)."""
+        cat = code = None
+        cats, codes = self._t.categorie[is_product], self._t.code[is_product]
+        for child in el:
+            tag = child.tag
+            if tag in cats:
+                cat = cat if cat is not None else child
+            elif tag in codes:
+                code = code if code is not None else child
+        return cat, code
 
     def _day_of(self, owner: etree._Element | None) -> date | None:
+        """The first start date among the owner's children (a ProductPeriode's Begindatum counts), else
+        the Dagtekening."""
         if owner is not None:
-            for child in owner.iterchildren(etree.Element):
-                name = local_name(child.tag)
-                if name in _START:
+            start, periode, begindatum = self._t.start, self._t.periode, self._t.begindatum
+            for child in owner:
+                tag = child.tag
+                if tag in start:
                     return parse_date(child.text)
-                if name == "ProductPeriode":
-                    begin = _child(child, "Begindatum")
+                if tag in periode:
+                    begin = next((c for c in child if c.tag in begindatum), None)
                     if begin is not None:
                         return parse_date(begin.text)
         return self.dagtekening
+
+
+_today: tuple[date, float] = (date.min, 0.0)  # the system date, and the time.time() it holds until
+
+
+def system_date() -> date:
+    """``date.today()``, which asks the C library for the local time (a tenth of the rules' work on
+    an ordinary message), taken again only once the next local midnight has passed."""
+    global _today
+    day, until = _today
+    if time.time() < until:
+        return day
+    day = date.today()
+    _today = (day, datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp())
+    return day
+
+
+def _child_at(parent: etree._Element, index: int, tag: str) -> etree._Element | None:
+    """The first child with this tag, tried first at the index where the schema puts it: a header
+    has each of these children once, so a hit there is the first one, and indexing costs a fraction
+    of a tag-filtered ``iterchildren``. Any other tree (a comment before it) falls back to the scan."""
+    try:
+        found = parent[index]
+        if found.tag == tag:
+            return found
+    except IndexError:
+        pass
+    for found in parent:
+        if found.tag == tag:
+            return found
+    return None
 
 
 def _child(el: etree._Element, name: str) -> etree._Element | None:
@@ -110,12 +236,22 @@ def _text(el: etree._Element | None) -> str:
 
 def run_level4(root: etree._Element, message: MessageType, lists: Lists, today: date | None = None) -> list[Finding]:
     """All level-4 findings on one message that passed levels 1 and 2."""
+    return level4_findings(root, message, lists, today) or []
+
+
+def level4_findings(root: etree._Element, message: MessageType, lists: Lists,
+                    today: date | None = None) -> list[Finding] | None:
+    """``run_level4``, but None when level 4 has no rule for this message type (the retour messages)."""
     if not lists.enabled:
         return []
-    ctx = ExternalContext(root, message, lists, today or date.today())
+    rules = LEVEL4_REGISTRY.for_message(message)
+    if not rules:
+        return None
+    ctx = ExternalContext(root, message, lists, today or system_date())
     findings: list[Finding] = []
-    for rule in LEVEL4_REGISTRY.for_message(message):
-        findings.extend(rule.findings(ctx))
+    for rule in rules:  # checks return lists: most find nothing
+        for h in rule.check(ctx):
+            findings.append(rule.finding(ctx, h))
     return findings
 
 
@@ -130,18 +266,20 @@ def _rule(code: str, retourcode: str | None, berichten, melding: str, elementen=
 @_rule("TR135", "8848", HEEN_BERICHTEN, "De Dagtekening mag niet na de systeemdatum van de ontvanger liggen.",
        ("/Bericht/Header/BerichtIdentificatie/Dagtekening",),
        "lijsten/jw301-dagtekening-toekomst.xml", "lijsten/jw301-bekend.xml")
-def tr135(ctx: ExternalContext) -> Iterator[Hit]:
+def tr135(ctx: ExternalContext) -> list[Hit]:
     """Een bericht kan niet gedateerd zijn op een dag die bij de ontvanger nog moet komen. De
     Dagtekening wordt vergeleken met de systeemdatum op het moment van controleren; ligt ze later,
     dan wordt het hele bericht afgekeurd met retourcode 8848 op de header."""
+    # The checks that run on every message return a list, not a generator: most find nothing.
     if ctx.dagtekening and ctx.dagtekening > ctx.today:
-        yield hit(ctx.dagtekening_element, melding=f"De Dagtekening {ctx.dagtekening} ligt na de systeemdatum {ctx.today}.")
+        return [hit(ctx.dagtekening_element, melding=f"De Dagtekening {ctx.dagtekening} ligt na de systeemdatum {ctx.today}.")]
+    return []
 
 
 @_rule("TR378", "S300", HEEN_BERICHTEN, "Een gemeentecode moet in de CBS-lijst staan die geldt op de (Toewijzing)Ingangsdatum.",
        ("/Bericht/Header/Afzender", "/Bericht/Header/Ontvanger"),
        "lijsten/jw301-gemeente-onbekend.xml", "lijsten/jw301-bekend.xml")
-def tr378(ctx: ExternalContext) -> Iterator[Hit]:
+def tr378(ctx: ExternalContext) -> list[Hit]:
     """De gemeente in de header (de afzender van een 301, 319 of 325, anders de ontvanger) en de
     gemeente van het woonplaatsbeginsel in een 319 moeten bestaan volgens de CBS-indeling. Na een
     herindeling mag de lijst gelden die actueel was op een ingangsdatum in het bericht; daarom is
@@ -149,40 +287,42 @@ def tr378(ctx: ExternalContext) -> Iterator[Hit]:
     `validators/level4/data/gemeentecodes.csv` of de lijst uit [lijsten] (zie `berichten lijsten`)."""
     lijst = ctx.lists.gemeenten
     if lijst is None:
-        return
-    elements = [ctx.gemeente_element]
-    elements += [el for el in ctx.root.iter(ctx.m("Gemeente"))]
-    for el in elements:
+        return []
+    hits = []
+    for el in (ctx.gemeente_element, *ctx.gemeenten):
         code = _text(el)
         if code and not lijst.valid_on(code, ctx.message_days):
-            yield hit(el, melding=f"Gemeentecode {code} staat niet in de gemeentelijst ({lijst.file.path.name}) "
-                                  "op de datums van dit bericht.")
+            hits.append(hit(el, melding=f"Gemeentecode {code} staat niet in de gemeentelijst ({lijst.file.path.name}) "
+                                        "op de datums van dit bericht."))
+    return hits
 
 
 @_rule("TR381", "S329", PRODUCT_BERICHTEN, "De ProductCode moet volgens de gebruikte productcodelijst bij de ProductCategorie horen.",
        ("/Bericht/Client/ToegewezenProduct/Product/Code",),
        "lijsten/jw301-productcode-onbekend.xml", "lijsten/jw301-bekend.xml")
-def tr381(ctx: ExternalContext) -> Iterator[Hit]:
+def tr381(ctx: ExternalContext) -> list[Hit]:
     """Elke productcode wordt opgezocht in de productcodelijst van de standaard, bij zijn
     categorie en geldig op de begindatum van de klasse. De meegeleverde iJw-lijst controleert
     alleen dat de code met de twee cijfers van de categorie begint; de meegeleverde iWmo-lijst is
     leeg, zodat TR381 voor iWmo pas werkt met een eigen lijst (anders: niet gecontroleerd)."""
     lijst = ctx.lists.producten.get(ctx.message.standaard)
     if lijst is None or lijst.empty:
-        return
+        return []
+    hits = []
     for cat, code, day in ctx.products:
         if code is None:
             continue
         if not lijst.known(_text(cat), _text(code), day or ctx.today):
-            yield hit(code, melding=f"ProductCode {_text(code)} hoort volgens {lijst.file.path.name} niet bij "
-                                    f"categorie {_text(cat)}.")
+            hits.append(hit(code, melding=f"ProductCode {_text(code)} hoort volgens {lijst.file.path.name} niet bij "
+                                          f"categorie {_text(cat)}."))
+    return hits
 
 
 @_rule("BER-L4-CONTRACT", "S329", CONTRACT_BERICHTEN,
        "De aanbieder moet voor dit product een contract met de gemeente hebben op de ingangsdatum.",
        ("/Bericht/Header/Afzender", "/Bericht/Header/Ontvanger", "/Bericht/Client/ToegewezenProduct/Product"),
        "lijsten/jw301-niet-gecontracteerd.xml", "lijsten/jw301-bekend.xml")
-def contract(ctx: ExternalContext) -> Iterator[Hit]:
+def contract(ctx: ExternalContext) -> list[Hit]:
     """Projectregel (geen regel van de standaard): met een contractenlijst in [lijsten] wordt elk
     product gezocht bij de aanbieder (AGB-code), de gemeente, de categorie en de code, geldig op de
     begindatum van de klasse. Zo valt een toewijzing aan een aanbieder zonder contract op voordat
@@ -191,19 +331,21 @@ def contract(ctx: ExternalContext) -> Iterator[Hit]:
     dichtst bij ligt."""
     lijst = ctx.lists.contracten
     if lijst is None:
-        return
+        return []
+    hits = []
     agb, gemeente = _text(ctx.aanbieder_element), _text(ctx.gemeente_element)
     for cat, code, day in ctx.products:
         product = f"{_text(cat)}/{_text(code)}" if code is not None else f"categorie {_text(cat)}"
         if not lijst.covers(gemeente, agb, _text(cat), _text(code) or None, day or ctx.today):
-            yield hit(code if code is not None else cat,
-                      melding=f"Aanbieder {agb} heeft volgens {lijst.file.path.name} geen contract met gemeente "
-                              f"{gemeente} voor product {product} op {day or ctx.today}.")
+            hits.append(hit(code if code is not None else cat,
+                            melding=f"Aanbieder {agb} heeft volgens {lijst.file.path.name} geen contract met gemeente "
+                                    f"{gemeente} voor product {product} op {day or ctx.today}."))
+    return hits
 
 
 @_rule("BER-L4-AGB", None, AGB_BERICHTEN, "De afzender van een declaratie moet in de AGB-lijst staan.",
        ("/Bericht/Header/Afzender",), "lijsten/jw323-agb-onbekend.xml", "lijsten/jw323-agb-bekend.xml")
-def agb(ctx: ExternalContext) -> Iterator[Hit]:
+def agb(ctx: ExternalContext) -> list[Hit]:
     """Projectregel (geen regel van de standaard): met een AGB-export in [lijsten] moet de AGB-code
     van de afzender van een 323 daarin staan, geldig op de Dagtekening. Een declaratie van een
     onbekende code wordt zo niet opgeslagen of betaald. De standaard heeft hiervoor geen
@@ -211,10 +353,11 @@ def agb(ctx: ExternalContext) -> Iterator[Hit]:
     een 325 zonder die code zou haar goedkeuren."""
     lijst = ctx.lists.agb
     if lijst is None:
-        return
+        return []
     code = _text(ctx.aanbieder_element)
     if code and not lijst.valid_on(code, ctx.dagtekening or ctx.today):
-        yield hit(ctx.aanbieder_element, melding=f"AGB-code {code} staat niet in de AGB-lijst ({lijst.file.path.name}).")
+        return [hit(ctx.aanbieder_element, melding=f"AGB-code {code} staat niet in de AGB-lijst ({lijst.file.path.name}).")]
+    return []
 
 
 # --- declarations: amounts and tariffs ---------------------------------------------------------------
