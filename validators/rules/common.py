@@ -103,9 +103,20 @@ def register_parts(bericht: str, builder: PartsBuilder) -> None:
     _PARTS_BUILDERS[bericht] = builder
 
 
+_PARTS_KEY = "common.parts"  # a key with a dot never meets an attribute name in ctx.__dict__
+
+
 def _parts(ctx: RuleContext) -> GenericParts | None:
-    builder = _PARTS_BUILDERS.get(ctx.message.nummer)
-    return None if builder is None else builder(ctx)
+    """The builder's parts of this message, or None where the walk gathers them (asked once per check)."""
+    store = ctx.__dict__
+    parts = store.get(_PARTS_KEY, _MISSING)
+    if parts is _MISSING:
+        builder = _PARTS_BUILDERS.get(ctx.message.nummer)
+        parts = store[_PARTS_KEY] = None if builder is None else builder(ctx)
+    return parts  # type: ignore[return-value]
+
+
+_MISSING = object()
 
 
 # --- check functions -----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, child_at, hit
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
 from berichten.validators.rules._helpers import (
     as_date,
     as_int,
@@ -209,8 +209,18 @@ def _contact(t: _Tags, el: Element) -> Contact:
     )
 
 
+class Parts301(GenericParts):
+    """The generic parts, and the client's own NaamGebruik (CS318) found on the way."""
+
+    __slots__ = ("client_naamgebruik",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client_naamgebruik: Element | None = None
+
+
 @per_message
-def generic_parts(ctx: RuleContext) -> GenericParts:
+def generic_parts(ctx: RuleContext) -> Parts301:
     """The elements of the generic checks (common.py), read from the 301's own records.
 
     The walk over the whole tree that finds them in other messages costs more than the rest of
@@ -220,7 +230,7 @@ def generic_parts(ctx: RuleContext) -> GenericParts:
     document). Each list is in document order, as the walk gives it.
     """
     t = _tags(ctx)
-    parts = GenericParts()
+    parts = Parts301()
     kids = client_kids(ctx)
     bsn = kids.get(t.bsn)
     if bsn is not None:
@@ -243,6 +253,8 @@ def generic_parts(ctx: RuleContext) -> GenericParts:
             naamgebruik = nget(t.naamgebruik)
             if naamgebruik is not None:
                 parts.names.append((naamgebruik, nget(t.partnernaam)))
+                if person is kids:
+                    parts.client_naamgebruik = naamgebruik
     communicatie = kids.get(t.communicatie)
     if communicatie is not None:
         cget = _first_children(communicatie).get
@@ -265,8 +277,10 @@ def _first_children(parent: Element | None) -> dict[str, Element]:
     """The first child per tag in one pass; cheaper than a find() per name."""
     if parent is None:
         return _NONE  # read only
-    # Backwards, so that the first child of each tag is the one that stays.
-    return {c.tag: c for c in reversed(parent)}
+    kids: dict[str, Element] = {}
+    for c in parent:
+        kids.setdefault(c.tag, c)  # the first child of each tag stays
+    return kids
 
 
 def rule301(
@@ -376,9 +390,7 @@ def cs003(ctx: RuleContext) -> list[Hit]:
     "de 301; berichten controleert hem daarom in beide standaarden (docs/afwijkingen.md).",
 )
 def cs318(ctx: RuleContext) -> list[Hit]:
-    t = _tags(ctx)
-    naam = client_kids(ctx).get(t.naam)
-    el = None if naam is None else child_at(naam, -1, t.naamgebruik)  # the last child of CDT_VolledigeNaam
+    el = generic_parts(ctx).client_naamgebruik
     return [hit(el)] if value(el) == "6" else []
 
 
@@ -392,19 +404,10 @@ def cs318(ctx: RuleContext) -> list[Hit]:
     "wijst eerst de Dagtekening aan, net als de officiële XSLT.",
 )
 def tr134(ctx: RuleContext) -> list[Hit]:
-    t = _tags(ctx)
-    own = client_kids(ctx).get(t.geboortedatum)
-    datum = None if own is None else child_at(own, 0, t.datum)  # CDT_Geboortedatum: one Datum, first
-    dates: list[Element] = [] if datum is None else [datum]
-    for relatie in relaties(ctx):
-        dates += _grandchildren(relatie, t.geboortedatum, t.datum)
+    # The birth dates of the client and then of each Relatie, as the generic checks have them.
+    dates = [datum for _, datum, _ in generic_parts(ctx).birth_dates]
     dates += [p.toewijzingsdatum for p in products(ctx)]
     return tr134_hits(ctx, dates)
-
-
-def _grandchildren(parent: Element, child: str, grandchild: str) -> list[Element]:
-    """``parent.findall("child/grandchild")`` without the path machinery."""
-    return [g for c in parent.iterchildren(child) for g in c.iterchildren(grandchild)]
 
 
 @per_message
