@@ -28,46 +28,52 @@ _TP = "/Bericht/Client/ToegewezenProducten/ToegewezenProduct"
 # ------------------------------------------------------------------------------------ contexts
 
 
-@dataclass
+# Plain classes with slots, not dataclasses: building a dataclass costs about a millisecond at every
+# start of ``berichten check``, and these are only made and read by the evaluators.
+
+
 class GrjrContext:
-    product: ProductView
-    config: RegionConfig
-    aanmelding: Aanmelding | None  # the aanmelding being judged; None: no matching row
+    __slots__ = ("product", "config", "aanmelding")
+
+    def __init__(self, product: ProductView, config: RegionConfig, aanmelding: Aanmelding | None) -> None:
+        self.product = product
+        self.config = config
+        self.aanmelding = aanmelding  # the aanmelding being judged; None: no matching row
 
 
-@dataclass(frozen=True)
 class Hours:
     """Allocated against standard hours; ``basis`` is ``periode`` (whole validity) or ``jaar`` (open-ended rate)."""
 
-    allocated: Fraction
-    standard: Fraction
-    basis: str
-    months: Fraction | None = None
+    __slots__ = ("allocated", "standard", "basis", "months")
+
+    def __init__(self, allocated: Fraction, standard: Fraction, basis: str, months: Fraction | None = None) -> None:
+        self.allocated, self.standard, self.basis, self.months = allocated, standard, basis, months
 
 
-@dataclass(frozen=True)
 class Cap:
     """The Volwassenen shared cap of one case after adding this allocation."""
 
-    casus: str
-    total: Fraction
-    cap: Fraction
-    basis: str  # "periode" or "jaar"
-    window: tuple[date, date] | None
-    allocations: int
+    __slots__ = ("casus", "total", "cap", "basis", "window", "allocations")
+
+    def __init__(self, casus: str, total: Fraction, cap: Fraction, basis: str, window: tuple[date, date] | None,
+                 allocations: int) -> None:
+        self.casus, self.total, self.cap = casus, total, cap
+        self.basis = basis  # "periode" or "jaar"
+        self.window, self.allocations = window, allocations
 
 
-@dataclass
 class NijmegenContext:
-    product: ProductView
-    config: RegionConfig
-    product_cfg: Product
-    acceptaties_configured: bool
-    rows: list[Acceptatie]  # acceptance rows for (client, Ontvanger, product)
-    other_providers: list[str]  # AGB codes that accepted this client and product instead
-    hours: Hours | None
-    not_evaluable: str | None
-    cap: Cap | None = None
+    __slots__ = ("product", "config", "product_cfg", "acceptaties_configured", "rows", "other_providers", "hours",
+                 "not_evaluable", "cap")
+
+    def __init__(self, product: ProductView, config: RegionConfig, product_cfg: Product, acceptaties_configured: bool,
+                 rows: list[Acceptatie], other_providers: list[str], hours: Hours | None, not_evaluable: str | None,
+                 cap: Cap | None = None) -> None:
+        self.product, self.config, self.product_cfg = product, config, product_cfg
+        self.acceptaties_configured = acceptaties_configured
+        self.rows = rows  # acceptance rows for (client, Ontvanger, product)
+        self.other_providers = other_providers  # AGB codes that accepted this client and product instead
+        self.hours, self.not_evaluable, self.cap = hours, not_evaluable, cap
 
 
 # -------------------------------------------------------------------------------- the registry
