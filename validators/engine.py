@@ -166,6 +166,9 @@ class Rule:
         )
 
 
+_LEVEL_2: frozenset[Niveau] = frozenset({2})  # the default of run(), made once
+
+
 class RuleRegistry:
     """Rules by code. Several rules may share a code when the standards differ in detail."""
 
@@ -244,7 +247,7 @@ class RuleRegistry:
             self._by_levels[key] = rules
         return rules
 
-    def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = (2,)) -> list[Finding]:
+    def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = _LEVEL_2) -> list[Finding]:
         """All findings of the rules of the given levels on one XSD-valid message."""
         ctx = RuleContext(root, message)
         findings: list[Finding] = []

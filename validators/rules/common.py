@@ -255,25 +255,43 @@ def _addresses(ctx: RuleContext) -> list[tuple[Element | None, Element | None, E
     return [(pc, lc, parent) for parent, (pc, lc) in found.items()]
 
 
+AddressTexts = tuple[Element | None, Element | None, Element, str | None, str]
+
+
+@per_message
+def _address_texts(ctx: RuleContext) -> list[AddressTexts]:
+    """``_addresses`` with the raw Postcode text and the LandCode value, read once for three checks."""
+    found = []
+    for postcode, landcode, adres in _addresses(ctx):
+        found.append((postcode, landcode, adres, None if postcode is None else postcode.text, value(landcode)))
+    return found
+
+
+def _filled_text(text: str | None) -> bool:
+    """``filled`` on a text already read."""
+    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+
+
 def check_cd005(ctx: RuleContext) -> list[Hit]:
     """LandCode is filled exactly when Postcode is filled."""
     found = []
-    for postcode, landcode, _ in _addresses(ctx):
-        if filled(postcode) and not filled(landcode):
-            found.append(hit(postcode))
-        elif filled(landcode) and not filled(postcode):
+    for postcode, landcode, _, postcode_text, landcode_value in _address_texts(ctx):
+        # A LandCode value is stripped: it is filled exactly when the value is not empty.
+        if _filled_text(postcode_text):
+            if not landcode_value:
+                found.append(hit(postcode))
+        elif landcode_value:
             found.append(hit(landcode))
     return found
 
 
 def check_cd025(ctx: RuleContext) -> list[Hit]:
     """An address in NL has a Huisnummer."""
-    huis_tag, nummer_tag = ctx.b("Huis"), ctx.b("Huisnummer")
     found = []
-    for _, landcode, adres in _addresses(ctx):
-        if value(landcode) == "NL":
-            huis = child_at(adres, 0, huis_tag)  # CDT_Adres starts with Huis, CDT_Huis with Huisnummer
-            if not filled(None if huis is None else child_at(huis, 0, nummer_tag)):
+    for _, landcode, adres, _, landcode_value in _address_texts(ctx):
+        if landcode_value == "NL":
+            huis = child_at(adres, 0, ctx.b("Huis"))  # CDT_Adres starts with Huis, CDT_Huis with Huisnummer
+            if not filled(None if huis is None else child_at(huis, 0, ctx.b("Huisnummer"))):
                 found.append(hit(landcode))
     return found
 
@@ -281,10 +299,10 @@ def check_cd025(ctx: RuleContext) -> list[Hit]:
 def check_cs089(ctx: RuleContext) -> list[Hit]:
     """An address in NL has a Dutch postcode: four digits (not starting with 0) and two letters."""
     found = []
-    for postcode, landcode, _ in _addresses(ctx):
-        if value(landcode) == "NL":
+    for postcode, landcode, _, postcode_text, landcode_value in _address_texts(ctx):
+        if landcode_value == "NL":
             # The raw text is tested: a space inside or around the postcode is not the Dutch form.
-            if postcode is None or not _POSTCODE_NL.fullmatch(postcode.text or ""):
+            if postcode is None or not _POSTCODE_NL.fullmatch(postcode_text or ""):
                 found.append(hit(postcode if postcode is not None else landcode))
     return found
 

@@ -107,13 +107,23 @@ def register(
     if check not in CHECKS:
         raise KeyError(check)
     all_hits = _all_hits(products)
+    key = _key(products)
     nothing: tuple[Hit, ...] = ()
 
     def run(ctx: RuleContext) -> list[Hit] | tuple[Hit, ...]:
-        return all_hits(ctx).get(check, nothing)
+        # Eight rules of every 301 and 315 ask for the shared pass: its lookup is written out here.
+        result = ctx.__dict__.get(key)
+        if result is None:
+            result = all_hits(ctx)
+        return result.get(check, nothing)
 
     run.__name__ = code.lower()
     rule(code, melding, elementen, uitleg, **kw)(run)
+
+
+def _key(products: Callable[[RuleContext], list[Any]]) -> str:
+    """Where the shared pass of these products is kept in the context (a dot: never an attribute)."""
+    return f"omvang.{products.__module__}.{products.__qualname__}"
 
 
 _ALL_HITS: dict[Callable[[RuleContext], list[Any]], Callable[[RuleContext], dict[str, list[Hit]]]] = {}
@@ -127,7 +137,7 @@ def _all_hits(products: Callable[[RuleContext], list[Any]]) -> Callable[[RuleCon
     """
     found = _ALL_HITS.get(products)
     if found is None:
-        key = f"omvang.{products.__module__}.{products.__qualname__}"
+        key = _key(products)
 
         def compute(ctx: RuleContext) -> dict[str, list[Hit]]:
             store = ctx.__dict__
