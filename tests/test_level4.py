@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -359,3 +359,11 @@ def test_comments_do_not_move_what_level_4_reads(shipped):
     future = (LIJSTEN / "jw301-dagtekening-toekomst.xml").read_bytes().replace(
         b"<jw301:BerichtIdentificatie>", b"<jw301:BerichtIdentificatie><!-- b -->")
     assert errors(shipped.validate_bytes(future)) == {("TR135", "8848", "/Bericht/Header/BerichtIdentificatie/Dagtekening")}
+
+
+def test_the_system_date_is_todays():
+    from berichten.validators.level4 import rules
+
+    assert rules.system_date() == date.today()
+    day, since, until = rules._today
+    assert since <= datetime.now().timestamp() < until and until - since in (23 * 3600, 24 * 3600, 25 * 3600)

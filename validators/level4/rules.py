@@ -195,18 +195,20 @@ class ExternalContext(RuleContext):
         return self.dagtekening
 
 
-_today: tuple[date, float] = (date.min, 0.0)  # the system date, and the time.time() it holds until
+_today: tuple[date, float, float] = (date.min, 0.0, 0.0)  # the system date, the time.time() span it holds for
 
 
 def system_date() -> date:
     """``date.today()``, which asks the C library for the local time (a tenth of the rules' work on
-    an ordinary message), taken again only once the next local midnight has passed."""
+    an ordinary message), taken again only when time.time() leaves the local day it gave."""
     global _today
-    day, until = _today
-    if time.time() < until:
+    day, since, until = _today
+    now = time.time()
+    if since <= now < until:
         return day
     day = date.today()
-    _today = (day, datetime.combine(day + timedelta(days=1), datetime.min.time()).timestamp())
+    midnight = datetime.combine(day, datetime.min.time())
+    _today = (day, midnight.timestamp(), (midnight + timedelta(days=1)).timestamp())
     return day
 
 
