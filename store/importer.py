@@ -31,7 +31,7 @@ from berichten.store.config import Pseudonymiser, database_url
 from berichten.store.db import make_engine
 from berichten.store.extract import Record, extract_records
 from berichten.store.history import StoreHistory, in_values
-from berichten.store.migrate import upgrade
+from berichten.store.migrate import ensure_head
 from berichten.store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
 from berichten.store.pending import PendingHistory
 from berichten.store.validate import add_history_findings, verdict
@@ -258,7 +258,7 @@ def import_paths(
     check_paths(paths)
     url = database_url(url)
     if migrate:
-        upgrade(url)
+        ensure_head(url)  # one query when the store is at head (no Alembic)
     validator = validator or Validator()
     names = list(_names(paths)) if progress or jobs > 1 else None  # listed once
     total = len(names) if names is not None else None
