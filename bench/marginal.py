@@ -1,6 +1,6 @@
 """Marginal cost per ordinary 301: our whole validator against lxml parse + XSD (+ official XSLT).
 
-    python bench/marginal.py [--rounds 5] [--copies 10] [--profile]
+    python bench/marginal.py [--rounds 5] [--copies 10] [--profile] [--callgrind SIDE]
 
 The corpus is the 301s of the demo set (``berichten demo``, written to a temporary folder), each
 repeated ``--copies`` times: a folder of ordinary toewijzingen of both standards. Three sides run
@@ -19,7 +19,8 @@ starts, so only the cost per message is measured:
 The sides take turns within each round and the fastest round of each counts (the machine may be
 shared; the minimum is the figure least disturbed by others). It prints ms per message for each
 side and, for ours, the ratios ours / baseline and official / ours. ``--profile`` runs cProfile over our side instead and prints
-the top functions. Needs the reference folder (../shared/reference or BERICHTEN_REFERENCE).
+the top functions; ``--callgrind SIDE`` runs one side untimed, for instruction counts under valgrind
+(repeatable whatever the load). Needs the reference folder (../shared/reference or BERICHTEN_REFERENCE).
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--copies", type=int, default=10, help="how often each demo 301 is repeated")
     parser.add_argument("--profile", action="store_true", help="cProfile our side and print the top 30")
+    parser.add_argument("--callgrind", metavar="SIDE", help="warm up SIDE, then run it over the corpus once, "
+                        "untimed: for instruction counts (valgrind --tool=callgrind, --copies N minus --copies 0)")
     args = parser.parse_args()
     if not reference.available():
         print(f"bench/marginal.py: referentiemateriaal niet gevonden in {reference.REFERENCE_DIR}; overgeslagen")
@@ -141,6 +144,11 @@ def main() -> int:
     sides = Sides()
     runs = {"baseline": sides.baseline, "ours12": sides.ours12, "ours": sides.ours, "frozen": sides.ours,
             "level4": sides.level4_on(unique), "official": sides.official}
+    if args.callgrind:
+        run = runs[args.callgrind]
+        for data in unique + corpus:  # the warm-up, then the corpus
+            run(data)
+        return 0
     verdicts = {name: [run(d) for d in unique] for name, run in runs.items()}  # warm up: compile everything
     if args.profile:
         profiler = cProfile.Profile()
