@@ -41,12 +41,17 @@ def make_set(root: Path, files: int) -> int:
     return count
 
 
-def run(argv: list[str], cwd: Path) -> tuple[float, float, bytes]:
-    """Wall time, CPU time (the workers included) and stdout of one run, without BERICHTEN_JOBS."""
-    return run_timed(argv, cwd, {k: v for k, v in os.environ.items() if k != "BERICHTEN_JOBS"})
+def bench_env() -> dict[str, str]:
+    """The environment of every run: no BERICHTEN_JOBS, and Python keeps its .pyc files.
+
+    As in bench/startup.py, the .pyc files go under build/pycache, as an installed package has
+    them: with PYTHONDONTWRITEBYTECODE every module changed since the last written .pyc would be
+    compiled again at every start, before the first worker."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BERICHTEN_JOBS", "PYTHONDONTWRITEBYTECODE")}
+    return env | {"PYTHONPYCACHEPREFIX": str(PROJECT / "build" / "pycache")}
 
 
-# ``check`` runs through this copy of the ``berichten`` script, which also writes the CPU time of the
+# Every case runs through this copy of the ``berichten`` script, which also writes the CPU time of the
 # command's own process and of its (reaped) workers: a parent that does little predicts the speed-up
 # on free cores, whatever the load on the machine.
 SPLIT_CPU = r"""
@@ -66,13 +71,8 @@ sys.exit(code)
 
 
 def split_cpu(argv: list[str], cwd: Path, record: Path) -> tuple[float, float, bytes, float, float]:
-    """``run`` of ``berichten ARGV[1:]`` with the CPU time of the parent and of its workers.
-
-    As in bench/startup.py, Python may keep its .pyc files (under build/pycache), as an installed
-    package has them: with PYTHONDONTWRITEBYTECODE every module changed since the last written .pyc
-    would be compiled again at every start, before the first worker."""
-    env = {k: v for k, v in os.environ.items() if k not in ("BERICHTEN_JOBS", "PYTHONDONTWRITEBYTECODE")}
-    env |= {"BENCH_CPU_FILE": str(record), "PYTHONPYCACHEPREFIX": str(PROJECT / "build" / "pycache")}
+    """Wall time, CPU time and stdout of ``berichten ARGV[1:]``, with the CPU time of the parent and of its workers."""
+    env = bench_env() | {"BENCH_CPU_FILE": str(record)}
     elapsed, cpu, out = run_timed([sys.executable, "-c", SPLIT_CPU, *argv[1:]], cwd, env)
     parent, workers = (float(x) for x in record.read_text().split())
     return elapsed, cpu, out, parent, workers
@@ -152,12 +152,9 @@ def main() -> int:
                         with import_store(root, j, stores[name]) as url:
                             elapsed, cpu, out, parent, workers = split_cpu(argv(j, url), root, root / "cpu.txt")
                             stored[j] = store_rows(url)
-                        split[j].append((parent, workers))
-                    elif name == "check":
-                        elapsed, cpu, out, parent, workers = split_cpu(argv(j), root, root / "cpu.txt")
-                        split[j].append((parent, workers))
                     else:
-                        elapsed, cpu, out = run(argv(j), root)
+                        elapsed, cpu, out, parent, workers = split_cpu(argv(j), root, root / "cpu.txt")
+                    split[j].append((parent, workers))
                     times[j].append(elapsed)
                     cpus[j].append(cpu)
                     outputs[j] = out
@@ -170,12 +167,11 @@ def main() -> int:
                   f"{'output identical' if same else 'OUTPUT DIFFERS'}")
             print(f"  {'':<8} CPU (all processes): {statistics.median(cpus[1]):5.2f} s at --jobs 1, "
                   f"{statistics.median(cpus[args.jobs]):5.2f} s at --jobs {args.jobs}")
-            if name == "check" or name in stores:
-                for j, pairs in split.items():
-                    parent = statistics.median(p for p, _ in pairs)
-                    workers = statistics.median(w for _, w in pairs)
-                    print(f"  {'':<8} --jobs {j}: parent process {parent:5.2f} s CPU, workers {workers:5.2f} s CPU"
-                          + (f" (parent {parent / (parent + workers):.0%} of all)" if workers else ""))
+            for j, pairs in split.items():
+                parent = statistics.median(p for p, _ in pairs)
+                workers = statistics.median(w for _, w in pairs)
+                print(f"  {'':<8} --jobs {j}: parent process {parent:5.2f} s CPU, workers {workers:5.2f} s CPU"
+                      + (f" (parent {parent / (parent + workers):.0%} of all)" if workers else ""))
             if not same:
                 return 1
     return 0
