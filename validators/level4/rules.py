@@ -117,7 +117,7 @@ class ExternalContext(RuleContext):
         # child that is a start date or a ProductPeriode (what decides a product's day).
         days: dict[date, None] = {self.dagtekening: None} if self.dagtekening else {}
         gemeenten: list[etree._Element] = []
-        found: list[tuple[etree._Element, bool]] = []
+        found: list[tuple[etree._Element, etree._Element | None, etree._Element]] = []  # cat, code, owner
         first: dict[etree._Element, date | None | object] = {}  # parent -> its first date, or _PERIODE
         start, periode, gemeente, product, prestatie = t.start, t.periode, t.gemeente, t.product, t.prestatie
         for el in root.iter(t.walk):
@@ -129,23 +129,22 @@ class ExternalContext(RuleContext):
                 first.setdefault(el.getparent(), day)
             elif tag in periode:
                 first.setdefault(el.getparent(), _PERIODE)
-            elif tag in product:
-                found.append((el, True))
-            elif tag in prestatie:
-                found.append((el, False))
+            elif tag in product or tag in prestatie:
+                is_product = tag in product
+                cat, code = self._cat_code(el, is_product)
+                if cat is not None and cat.text:  # the owner's day is known once the walk is done
+                    found.append((cat, code if code is not None and code.text else None,
+                                  el.getparent() if is_product else el))
             elif tag == gemeente:
                 gemeenten.append(el)
-        products: list[ProductRef] = []
         dagtekening = self.dagtekening
-        for el, is_product in found:
-            cat, code = self._cat_code(el, is_product)
-            if cat is not None and cat.text:
-                owner = el.getparent() if is_product else el
-                # _day_of(owner), from what the walk saw unless a ProductPeriode comes first
-                day = first.get(owner, dagtekening)
-                if day is _PERIODE:
-                    day = self._day_of(owner)
-                products.append((cat, code if code is not None and code.text else None, day))
+        for i, (cat, code, owner) in enumerate(found):  # in place: a big message has one list, not two
+            # _day_of(owner), from what the walk saw unless a ProductPeriode comes first
+            day = first.get(owner, dagtekening)
+            if day is _PERIODE:
+                day = self._day_of(owner)
+            found[i] = (cat, code, day)
+        products: list[ProductRef] = found  # type: ignore[assignment]
         self.message_days = list(days)
         self.gemeenten = gemeenten
         self.products = products
