@@ -247,9 +247,14 @@ class RuleRegistry:
             self._by_levels[key] = rules
         return rules
 
-    def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = _LEVEL_2) -> list[Finding]:
-        """All findings of the rules of the given levels on one XSD-valid message."""
-        ctx = RuleContext(root, message)
+    def run(self, root: etree._Element, message: MessageType, niveaus: Iterable[Niveau] = _LEVEL_2,
+            ctx: RuleContext | None = None) -> list[Finding]:
+        """All findings of the rules of the given levels on one XSD-valid message.
+
+        ``ctx``: a context the caller made for this root and message, to read the per-message
+        records the rules left in it afterwards (the pipeline hands it to level 4)."""
+        if ctx is None:
+            ctx = RuleContext(root, message)
         findings: list[Finding] = []
         # Most rules find nothing in most messages, so what a rule costs when it has nothing to say
         # is what a folder of messages pays: checks return a list (an empty one is skipped at once)

@@ -13,7 +13,7 @@ from typing import Any
 from berichten.findings import Finding, has_errors
 from berichten.release import MessageType
 from berichten.xmlinput import Document, InputPolicy, read_document, read_path
-from berichten.validators.engine import REGISTRY, RuleRegistry
+from berichten.validators.engine import REGISTRY, RuleContext, RuleRegistry
 from berichten.validators.xsd import SchemaSet
 
 
@@ -113,18 +113,21 @@ class Validator:
         findings += xsd_findings
         xsd_valid = not xsd_findings
         niveaus = [1]
+        ctx = None
         if xsd_valid and self.run_rules and not doc.has_entities:
-            findings += self.rules.run(doc.root, message)
+            # Our own context, so level 4 can read what the level-2 rules already took from the tree.
+            ctx = RuleContext(doc.root, message)
+            findings += self.rules.run(doc.root, message, ctx=ctx)
             niveaus.append(2)
         result = ValidationResult(doc, xsd_valid, findings, niveaus)
-        if 2 in niveaus and self.lists.enabled and result.level1_passed and not any(f.is_error for f in findings):
-            self._level4(result)
+        if ctx is not None and self.lists.enabled and result.level1_passed and not any(f.is_error for f in findings):
+            self._level4(result, ctx)
         return result
 
-    def _level4(self, result: ValidationResult) -> None:
+    def _level4(self, result: ValidationResult, level2: RuleContext) -> None:
         """Level 4 after levels 1 and 2 passed, as in the standard (a rejected message is not looked up)."""
         message = result.document.message
-        found = self._level4_findings(result.document.root, message, self.lists)
+        found = self._level4_findings(result.document.root, message, self.lists, shared=level2)
         if found is None:  # retour messages: level 4 has nothing to check
             return
         result.findings += found

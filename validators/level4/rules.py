@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from lxml import etree
 
@@ -104,14 +105,22 @@ class ExternalContext(RuleContext):
     (about a microsecond) than reading the few children of a header or a product.
     """
 
-    def __init__(self, root: etree._Element, message: MessageType, lists: Lists, today: date) -> None:
-        super().__init__(root, message)
+    def __init__(self, root: etree._Element, message: MessageType, lists: Lists, today: date,
+                 level2: RuleContext | None = None) -> None:
+        if level2 is not None and level2.root is root and level2.message == message:
+            self.root, self.message, self.mns, self.bns = root, message, level2.mns, level2.bns
+        else:
+            level2 = None
+            super().__init__(root, message)
         self.lists = lists
         self.today = today
         t = _TAGS.get(self.mns)
         if t is None:
             t = _TAGS[self.mns] = _Tags(self.mns, self.bns, message.nummer)
         self._t = t
+        if level2 is not None and message.nummer == "301":
+            self._read_301(level2, t)
+            return
         self._read_header(root, t)
         # The walk: every start date (parsed once), Gemeente and product, and per parent the first
         # child that is a start date or a ProductPeriode (what decides a product's day).
@@ -147,6 +156,42 @@ class ExternalContext(RuleContext):
         products: list[ProductRef] = found  # type: ignore[assignment]
         self.message_days = list(days)
         self.gemeenten = gemeenten
+        self.products = products
+
+    def _read_301(self, level2: RuleContext, t: _Tags) -> None:
+        """A 301 that level 2 has just checked: the header from its context, the products and start
+        dates from its records (``validators/rules/r301.py``) instead of a walk over the tree.
+
+        The same elements and values as the walk: in an XSD-valid 301, Product and Ingangsdatum
+        occur only in a ToegewezenProduct (once each; the Ingangsdatum is the product's day) and
+        Begindatum only in a Contact's Periode; the Relaties come before the Contactgegevens and
+        both before the ToegewezenProducten, so the days keep document order.
+        """
+        r301 = _level2_301()
+        header = level2.header
+        self.header = header
+        self.dagtekening_element = level2.dagtekening_element
+        dagtekening = self.dagtekening = level2.dagtekening
+        self.gemeente_element, self.aanbieder_element = _child_at(header, 3, t.afzender), _child_at(header, 4, t.ontvanger)
+        days: dict[date, None] = {dagtekening: None} if dagtekening else {}
+        for contact in r301.contacts(level2):
+            begin = contact.begin
+            if begin is not None:
+                day = parse_date(begin.text)
+                if day:
+                    days[day] = None
+        products: list[ProductRef] = []
+        for p in r301.products(level2):
+            ingang = p.ingang
+            day = parse_date(ingang.text) if ingang is not None else dagtekening
+            if day:
+                days[day] = None
+            cat = p.categorie
+            if p.product is not None and cat is not None and cat.text:
+                code = p.code
+                products.append((cat, code if code is not None and code.text else None, day))
+        self.message_days = list(days)
+        self.gemeenten = []
         self.products = products
 
     def _read_header(self, root: etree._Element, t: _Tags) -> None:
@@ -192,6 +237,19 @@ class ExternalContext(RuleContext):
                     if begin is not None:
                         return parse_date(begin.text)
         return self.dagtekening
+
+
+_R301: Any = None
+
+
+def _level2_301() -> Any:
+    """The level-2 301 module (its records), imported on first use: level 4 alone does not need it."""
+    global _R301
+    if _R301 is None:
+        from berichten.validators.rules import r301
+
+        _R301 = r301
+    return _R301
 
 
 _today: tuple[date, float, float] = (date.min, 0.0, 0.0)  # the system date, the time.time() span it holds for
@@ -241,14 +299,17 @@ def run_level4(root: etree._Element, message: MessageType, lists: Lists, today: 
 
 
 def level4_findings(root: etree._Element, message: MessageType, lists: Lists,
-                    today: date | None = None) -> list[Finding] | None:
-    """``run_level4``, but None when level 4 has no rule for this message type (the retour messages)."""
+                    today: date | None = None, shared: RuleContext | None = None) -> list[Finding] | None:
+    """``run_level4``, but None when level 4 has no rule for this message type (the retour messages).
+
+    ``shared``: the level-2 context of this tree, after level 2 ran on it (``Validator`` passes it):
+    level 4 then reads a 301's header, products and dates from it instead of from the tree."""
     if not lists.enabled:
         return []
     rules = LEVEL4_REGISTRY.for_message(message)
     if not rules:
         return None
-    ctx = ExternalContext(root, message, lists, today or system_date())
+    ctx = ExternalContext(root, message, lists, today or system_date(), shared)
     findings: list[Finding] = []
     for rule in rules:  # checks return lists: most find nothing
         for h in rule.check(ctx):

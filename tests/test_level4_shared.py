@@ -1,0 +1,61 @@
+"""Level 4 on a 301 reads the header, products and start dates from level 2's context and records
+(``Validator`` hands them on): it must see exactly what its own walk over the tree finds."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from berichten.validators.engine import REGISTRY, RuleContext
+from berichten.validators.level4 import load_lists
+from berichten.validators.level4.rules import ExternalContext, level4_findings, system_date
+from berichten.validators.pipeline import Validator
+from berichten.xmlinput import read_document
+
+PROJECT = Path(__file__).resolve().parent.parent
+READ = ("header", "dagtekening_element", "dagtekening", "gemeente_element", "aanbieder_element", "message_days",
+        "gemeenten", "products")
+
+
+@pytest.fixture(scope="module")
+def messages() -> list[bytes]:
+    """Every 301 of the fixtures and of the demo year (both standards, with relations and periods)."""
+    from berichten.report.demo import write_demo
+
+    found = [p.read_bytes() for p in sorted((PROJECT / "fixtures").rglob("*301*.xml"))]
+    with tempfile.TemporaryDirectory() as tmp:
+        write_demo(tmp)
+        found += [p.read_bytes() for p in sorted(Path(tmp).rglob("*301.xml"))]
+    return found
+
+
+def test_level4_reads_the_same_from_level2_as_from_the_tree(messages: list[bytes]) -> None:
+    validator = Validator(lists=load_lists(PROJECT / "fixtures" / "lijsten" / "lijsten.toml"))
+    compared = 0
+    for data in messages:
+        doc = read_document(data)
+        if doc.root is None or doc.message is None or doc.message.nummer != "301":
+            continue
+        if validator.schemas.validate(doc.root, doc.message):
+            continue  # level 4 runs on XSD-valid messages only
+        level2 = RuleContext(doc.root, doc.message)
+        REGISTRY.run(doc.root, doc.message, ctx=level2)
+        today = system_date()
+        own = ExternalContext(doc.root, doc.message, validator.lists, today)
+        shared = ExternalContext(doc.root, doc.message, validator.lists, today, level2)
+        for name in READ:
+            assert getattr(shared, name) == getattr(own, name), name
+        assert level4_findings(doc.root, doc.message, validator.lists, today, level2) == \
+            level4_findings(doc.root, doc.message, validator.lists, today)
+        compared += 1
+    assert compared > 200
+
+
+def test_a_context_of_another_tree_is_not_used() -> None:
+    data = (PROJECT / "fixtures" / "lijsten" / "jw301-productcode-onbekend.xml").read_bytes()
+    doc, other = read_document(data), read_document(data)
+    level2 = RuleContext(other.root, other.message)
+    ctx = ExternalContext(doc.root, doc.message, Validator().lists, system_date(), level2)
+    assert ctx.products and all(cat.getroottree().getroot() is doc.root for cat, _, _ in ctx.products)
