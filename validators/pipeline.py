@@ -120,7 +120,9 @@ class Validator:
             findings += self.rules.run(doc.root, message, ctx=ctx)
             niveaus.append(2)
         result = ValidationResult(doc, xsd_valid, findings, niveaus)
-        if ctx is not None and self.lists.enabled and result.level1_passed and not any(f.is_error for f in findings):
+        # Levels 1 and 2 passed: the XSD held (ctx is made only then) and no finding is an error
+        # (which covers level1_passed); most messages have no finding at all.
+        if ctx is not None and self.lists.enabled and (not findings or not has_errors(findings)):
             self._level4(result, ctx)
         return result
 
