@@ -59,3 +59,23 @@ def test_a_context_of_another_tree_is_not_used() -> None:
     level2 = RuleContext(other.root, other.message)
     ctx = ExternalContext(doc.root, doc.message, Validator().lists, system_date(), level2)
     assert ctx.products and all(cat.getroottree().getroot() is doc.root for cat, _, _ in ctx.products)
+
+
+@pytest.mark.parametrize("tag", ["<jw301:Afzender>", "<jw301:Ontvanger>", "<ijw:Dagtekening>", "<jw301:Header>",
+                                 "<jw301:Client>"])
+def test_comments_between_the_header_elements_are_skipped(tag: str) -> None:
+    """Comments keep a message XSD-valid but shift the children: level 4 then scans by tag."""
+    data = (PROJECT / "fixtures" / "lijsten" / "jw301-gemeente-onbekend.xml").read_text(encoding="utf-8")
+    assert tag in data, tag
+    doc = read_document(data.replace(tag, "<!-- opmerking -->" + tag, 1).encode("utf-8"))
+    validator = Validator()
+    assert not validator.schemas.validate(doc.root, doc.message)
+    level2 = RuleContext(doc.root, doc.message)
+    REGISTRY.run(doc.root, doc.message, ctx=level2)
+    today = system_date()
+    own = ExternalContext(doc.root, doc.message, validator.lists, today)
+    shared = ExternalContext(doc.root, doc.message, validator.lists, today, level2)
+    for name in READ:
+        assert getattr(shared, name) == getattr(own, name), name
+    assert shared.gemeente_element is not None and shared.dagtekening is not None
+    assert [f.code for f in validator.validate_document(doc).findings if f.is_error] == ["TR378"]  # warnings (XML006) aside
