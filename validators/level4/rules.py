@@ -168,24 +168,11 @@ class ExternalContext(RuleContext):
         both before the ToegewezenProducten, so the days keep document order.
         """
         r301 = _R301 or _level2_301()
-        # The message is XSD-valid: a Bericht has exactly Header and Client, a 301 Header its seven
-        # elements once each, a BerichtIdentificatie two. With that many children there is no comment
-        # among them, so the positions are exact and no tag (a new string per read) is compared.
-        root = self.root
-        header = root[0] if len(root) == 2 else level2.header
-        if len(header) == 7:
-            afzender, ontvanger, ident = header[3], header[4], header[5]
-        else:
-            afzender, ontvanger = _child_at(header, 3, t.afzender), _child_at(header, 4, t.ontvanger)
-            ident = _child_at(header, 5, t.ident)
-        if ident is None:
-            dagtekening_element = None
-        else:
-            dagtekening_element = ident[1] if len(ident) == 2 else _child_at(ident, 1, t.dagtekening)
+        header = level2.header
         self.header = header
-        self.dagtekening_element = dagtekening_element
-        dagtekening = self.dagtekening = parse_date(dagtekening_element.text) if dagtekening_element is not None else None
-        self.gemeente_element, self.aanbieder_element = afzender, ontvanger
+        self.dagtekening_element = level2.dagtekening_element
+        dagtekening = self.dagtekening = level2.dagtekening
+        self.gemeente_element, self.aanbieder_element = _child_at(header, 3, t.afzender), _child_at(header, 4, t.ontvanger)
         days: dict[date, None] = {dagtekening: None} if dagtekening else {}
         for contact in r301.contacts(level2):
             begin = contact.begin
