@@ -199,29 +199,6 @@ class RegionConfig(_Strict):
     def code(self) -> str:
         return self.regio.code
 
-    def aanbieder(self, agb: str | None) -> Aanbieder | None:
-        return self._by_agb.get(agb or "")
-
-    @property
-    def _by_agb(self) -> dict[str, Aanbieder]:
-        return {a.agb: a for a in self.aanbieders}
-
-    def opdracht_for_product(self, code: str | None) -> Opdracht | None:
-        for opdracht in self.opdrachten:
-            if code in opdracht.producten:
-                return opdracht
-        return None
-
-    def opdracht(self, code_or_name: str | None) -> Opdracht | None:
-        wanted = (code_or_name or "").strip().lower()
-        return next((o for o in self.opdrachten if wanted in (o.code.lower(), o.naam.lower())), None)
-
-    def product(self, code: str | None) -> Product | None:
-        return next((p for p in self.producten if p.code == code), None)
-
-    def buurtteam(self, code: str) -> Buurtteam | None:
-        return next((b for b in self.buurtteams if b.code == code), None)
-
 
 _PYDANTIC_NL = {
     "missing": "ontbreekt",
