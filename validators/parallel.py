@@ -10,13 +10,11 @@ Workers use fork (POSIX): they inherit the compiled state instead of pickling it
 milliseconds. The pool is made before the caller opens databases or starts threads. Where fork is
 missing, everything runs in this process.
 
-A worker's tree cannot cross a pipe (lxml elements do not pickle): ``ParallelValidator`` sends a
-path or the bytes, the worker returns the findings and levels (and the bytes it read), and this
-process puts them on its own parse of the same bytes, so callers that need the tree (import's
-level 3 and stored rows) get a normal ``ValidationResult``; parsing is a small part of the work.
-``validate`` needs no tree: its workers return the finished line. Nor does ``check``: its workers
-return each message's products as values (``validators.regional.check.Prepared``) and only the
-regional rules run here, in input order.
+A worker's tree cannot cross a pipe (lxml elements do not pickle), so each caller's ``work``
+returns values: ``validate`` the finished output line, ``check`` each message's products
+(``validators.regional.check.Prepared``), ``import`` the findings, stored rows and what level 3
+reads (``store.importer.Prepared``). What needs the input order (the regional rules, level 3, the
+writes) runs here.
 
 Signals: Ctrl-C (SIGINT) goes to the whole process group; workers ignore it and the caller decides.
 Workers keep the default SIGTERM (the pool's own clean-up terminates them) and die with their parent
@@ -29,12 +27,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar
-
-from berichten.findings import Finding
-from berichten.xmlinput import Document, read_document
-from berichten.validators.pipeline import ValidationResult, Validator
 
 if TYPE_CHECKING:  # the pool's modules load only when a pool is made (a one-file run stays instant)
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -199,80 +192,3 @@ def _die_with_parent(parent: int) -> None:
 def _run_chunk(items: Sequence) -> list:
     return [_work(item) for item in items]
 
-
-# ------------------------------------------------------------------------- validation in workers
-
-Message = str | os.PathLike | bytes  # a path (read by the worker) or the bytes of a message
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """What a worker found in one message: everything of a ``ValidationResult`` except the tree."""
-
-    xsd_valid: bool | None
-    findings: list[Finding]
-    niveaus: list[int]
-    niet_gecontroleerd: list[str]
-    raw: bytes | None = None  # the bytes the worker read (path inputs only)
-    unparsed: list[Finding] | None = None  # the document's own findings when there was no tree
-
-
-def checker(validator: Validator) -> Callable[[Message], Checked | OSError]:
-    """The work of one message in a worker: levels 1, 2 and 4; an unreadable path gives its OSError."""
-
-    def check(item: Message) -> Checked | OSError:
-        try:
-            result = validator.validate_bytes(item) if isinstance(item, bytes) else validator.validate_path(item)
-        except OSError as exc:
-            return exc
-        doc = result.document
-        return Checked(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd,
-                       raw=None if isinstance(item, bytes) else doc.raw,
-                       unparsed=None if doc.root is not None else doc.findings)
-
-    return check
-
-
-def attach(validator: Validator, item: Message, found: Checked | OSError) -> ValidationResult:
-    """The worker's findings on this process's own parse of the same bytes (raises the worker's OSError)."""
-    if isinstance(found, OSError):
-        raise found
-    raw = item if isinstance(item, bytes) else found.raw
-    if found.unparsed is None:
-        document = read_document(raw, validator.policy)
-    else:  # no tree: nothing to parse again (a file over the size limit was not even read)
-        document = Document(raw=raw, findings=list(found.unparsed))
-    return ValidationResult(document, found.xsd_valid, list(found.findings), list(found.niveaus),
-                            list(found.niet_gecontroleerd))
-
-
-class ParallelValidator:
-    """``validator`` on ``jobs`` worker processes for as many batches as the caller has (the importer)."""
-
-    def __init__(self, validator: Validator, jobs: int) -> None:
-        self.validator = validator
-        self._map: OrderedMap[Message, Checked | OSError] = OrderedMap(checker(validator), jobs)
-
-    def validate(self, items: Sequence[Message]) -> Iterator[ValidationResult]:
-        """``validate_bytes``/``validate_path`` per item, in order; an unreadable path raises its OSError."""
-        if self._map.jobs <= 1:
-            for item in items:
-                yield self.validator.validate_bytes(item) if isinstance(item, bytes) else self.validator.validate_path(item)
-            return
-        for item, found in zip(items, self._map(items)):
-            yield attach(self.validator, item, found)
-
-    def close(self) -> None:
-        self._map.close()
-
-    def __enter__(self) -> ParallelValidator:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def validate_all(validator: Validator, items: Sequence[Message], jobs: int) -> Iterator[ValidationResult]:
-    """Every item validated in order, on ``jobs`` processes when there are enough items."""
-    with ParallelValidator(validator, jobs if len(items) >= MIN_ITEMS_FOR_POOL else 1) as parallel:
-        yield from parallel.validate(items)
