@@ -40,11 +40,15 @@ def many_products(standaard: str, n: int, same_number_per: int = 1) -> etree._El
 
 def run_counting(root: etree._Element, monkeypatch: pytest.MonkeyPatch) -> tuple[list, Counter]:
     calls: Counter = Counter()
-    first_children, groups = r301._first_children, _helpers.duplicate_groups
+    first_children, read_product, groups = r301._first_children, r301._read_product, _helpers.duplicate_groups
 
     def counting_children(parent):
         calls["first_children"] += 1
         return first_children(parent)
+
+    def counting_products(*args):
+        calls["read_product"] += 1
+        return read_product(*args)
 
     def counting_groups(items):
         items = list(items)
@@ -52,6 +56,7 @@ def run_counting(root: etree._Element, monkeypatch: pytest.MonkeyPatch) -> tuple
         return groups(items)
 
     monkeypatch.setattr(r301, "_first_children", counting_children)
+    monkeypatch.setattr(r301, "_read_product", counting_products)
     monkeypatch.setattr(r301, "duplicate_groups", counting_groups)
     message = match_namespace(etree.QName(root).namespace).message
     return REGISTRY.run(root, message), calls
@@ -62,8 +67,9 @@ def test_each_product_is_read_once(standaard: str, monkeypatch: pytest.MonkeyPat
     n = 3000
     findings, calls = run_counting(many_products(standaard, n), monkeypatch)
     assert findings == []
-    # Three records per product (the product, its Product and its Omvang) and a few for the rest.
-    assert 3 * n <= calls["first_children"] <= 3 * n + 20
+    # One pass per product, and a few record lookups for the rest of the message.
+    assert calls["read_product"] == n
+    assert calls["first_children"] <= 20
     assert calls["grouped"] == CONTACTS  # all numbers distinct: TR101 groups only the contacts
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 import time
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -90,7 +90,13 @@ class _Tags:
 _TAGS: dict[str, _Tags] = {}
 _PERIODE = object()  # in the walk: a parent whose first start-ish child is a ProductPeriode
 
-ProductRef = tuple[etree._Element, "etree._Element | None", "date | None"]
+class ProductRef(NamedTuple):
+    """One Product (or Prestatie) as the rules read it: texts, the day, and where it is."""
+
+    categorie: str  # the text of its categorie (never empty)
+    code: str | None  # the text of its code, None when absent or empty
+    day: date | None
+    source: Any  # what ``ExternalContext.product_element`` finds the elements from (only for a finding)
 
 
 class ExternalContext(RuleContext):
@@ -114,6 +120,7 @@ class ExternalContext(RuleContext):
             super().__init__(root, message)
         self.lists = lists
         self.today = today
+        self._level2: RuleContext | None = None
         t = _TAGS.get(self.mns)
         if t is None:
             t = _TAGS[self.mns] = _Tags(self.mns, self.bns, message.nummer)
@@ -152,7 +159,7 @@ class ExternalContext(RuleContext):
             day = first.get(owner, dagtekening)
             if day is _PERIODE:
                 day = self._day_of(owner)
-            found[i] = (cat, code, day)
+            found[i] = ProductRef(cat.text, None if code is None else code.text, day, (cat, code))  # type: ignore[call-overload]
         products: list[ProductRef] = found  # type: ignore[assignment]
         self.message_days = list(days)
         self.gemeenten = gemeenten
@@ -183,16 +190,23 @@ class ExternalContext(RuleContext):
         products: list[ProductRef] = []
         for p in r301.products(level2):
             ingang = p.ingang
-            day = parse_date(ingang.text) if ingang is not None else dagtekening
+            day = parse_date(ingang) if ingang is not None else dagtekening
             if day:
                 days[day] = None
             cat = p.categorie
-            if p.product is not None and cat is not None and cat.text:
-                code = p.code
-                products.append((cat, code if code is not None and code.text else None, day))
+            if p.product and cat:
+                products.append(ProductRef(cat, p.code or None, day, p))
+        self._level2 = level2  # its records find a product's elements again
         self.message_days = list(days)
         self.gemeenten = []
         self.products = products
+
+    def product_element(self, ref: ProductRef, field: str) -> etree._Element | None:
+        """The categorie or code element of a product, for a finding."""
+        if self._level2 is not None:
+            return _R301.product_elements(self._level2, ref.source, field)[0]
+        cat, code = ref.source
+        return cat if field == "categorie" else code
 
     def _read_header(self, root: etree._Element, t: _Tags) -> None:
         """Header, Afzender/Ontvanger by role and the Dagtekening, at the places the schema puts them."""
@@ -371,12 +385,13 @@ def tr381(ctx: ExternalContext) -> list[Hit]:
     if lijst is None or lijst.empty:
         return []
     hits = []
-    for cat, code, day in ctx.products:
-        if code is None:
+    for ref in ctx.products:
+        if ref.code is None:
             continue
-        if not lijst.known(_text(cat), _text(code), day or ctx.today):
-            hits.append(hit(code, melding=f"ProductCode {_text(code)} hoort volgens {lijst.file.path.name} niet bij "
-                                          f"categorie {_text(cat)}."))
+        cat, code = ref.categorie.strip(), ref.code.strip()
+        if not lijst.known(cat, code, ref.day or ctx.today):
+            hits.append(hit(ctx.product_element(ref, "code"), melding=f"ProductCode {code} hoort volgens "
+                            f"{lijst.file.path.name} niet bij categorie {cat}."))
     return hits
 
 
@@ -396,10 +411,12 @@ def contract(ctx: ExternalContext) -> list[Hit]:
         return []
     hits = []
     agb, gemeente = _text(ctx.aanbieder_element), _text(ctx.gemeente_element)
-    for cat, code, day in ctx.products:
-        product = f"{_text(cat)}/{_text(code)}" if code is not None else f"categorie {_text(cat)}"
-        if not lijst.covers(gemeente, agb, _text(cat), _text(code) or None, day or ctx.today):
-            hits.append(hit(code if code is not None else cat,
+    for ref in ctx.products:
+        day = ref.day
+        cat, code = ref.categorie.strip(), None if ref.code is None else ref.code.strip()
+        product = f"{cat}/{code}" if code is not None else f"categorie {cat}"
+        if not lijst.covers(gemeente, agb, cat, code or None, day or ctx.today):
+            hits.append(hit(ctx.product_element(ref, "code" if code is not None else "categorie"),
                             melding=f"Aanbieder {agb} heeft volgens {lijst.file.path.name} geen contract met gemeente "
                                     f"{gemeente} voor product {product} op {day or ctx.today}."))
     return hits

@@ -45,21 +45,33 @@ def is_one_of(el: Element | None, codes: frozenset[str]) -> bool:
     return el is not None and value(el) in codes
 
 
-def as_date(el: Element | None) -> date | None:
-    return parse_date(el.text) if el is not None else None
+def stripped(text: str | None) -> str:
+    """``value`` of a text already read (None: no element)."""
+    return "" if text is None else text.strip()
 
 
-def as_int(el: Element | None) -> int | None:
-    """An xs:integer value (``0300201`` and ``300201`` are the same number)."""
-    if el is None:
-        return None
-    text = el.text
+def filled_text(text: str | None) -> bool:
+    """``filled`` of a text already read (None: no element)."""
+    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+
+
+def text_int(text: str | None) -> int | None:
+    """``as_int`` of a text already read."""
     if text is None:
         return None
     try:
         return int(text.strip())
     except ValueError:
         return None
+
+
+def as_date(el: Element | None) -> date | None:
+    return parse_date(el.text) if el is not None else None
+
+
+def as_int(el: Element | None) -> int | None:
+    """An xs:integer value (``0300201`` and ``300201`` are the same number)."""
+    return None if el is None else text_int(el.text)
 
 
 _MISSING = object()

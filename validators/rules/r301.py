@@ -14,14 +14,16 @@ from typing import Any
 
 from lxml import etree
 
-from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit
+from berichten.validators.engine import REGISTRY, CheckFunction, Hit, RuleContext, hit, parse_date
 from berichten.validators.rules._helpers import (
     as_date,
-    as_int,
     per_message,
     duplicate_groups,
     filled,
+    filled_text,
     overlapping_pairs,
+    stripped,
+    text_int,
     value,
 )
 from berichten.validators.rules import omvang
@@ -40,21 +42,27 @@ IWMO_HULPMIDDEL_CATEGORIES = frozenset({"11", "12", "13", "14"})  # iWmo categor
 # dataclass pays an object.__setattr__ per field on every product of every message.
 @dataclass(slots=True, eq=False)
 class Product:
-    """The parts of one ToegewezenProduct the rules look at, found once per message."""
+    """What the rules read of one ToegewezenProduct: texts, read once per message.
 
-    el: Element
-    nummer: Element
-    product: Element | None
-    categorie: Element | None
-    code: Element | None
-    toewijzingsdatum: Element
-    ingang: Element
-    einde: Element | None
-    reden: Element | None
-    omvang: Element | None
-    eenheid: Element | None
-    frequentie: Element | None
-    budget: Element | None
+    A text is None when its element is absent and '' when the element is empty. The record holds no
+    element: a proxy kept alive (and the tag string lxml caches in it) costs about 180 bytes, ten
+    per product, several times the file on a big message. A finding finds its elements again from
+    ``position`` (``product_elements``).
+    """
+
+    position: int  # index among the children of ToegewezenProducten
+    nummer: str | None
+    product: bool  # a Product element is present
+    categorie: str | None
+    code: str | None
+    toewijzingsdatum: str | None
+    ingang: str | None
+    einde: str | None
+    reden: str | None
+    omvang: bool  # an Omvang element is present
+    eenheid: str | None
+    frequentie: str | None
+    budget: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,27 +135,110 @@ def _tags(ctx: RuleContext) -> _Tags:
 
 @per_message
 def products(ctx: RuleContext) -> list[Product]:
-    t = _tags(ctx)
-    out: list[Product] = []
-    wrapper = client_kids(ctx).get(t.producten)
+    """Every ToegewezenProduct of the message, in document order."""
+    wrapper = _producten(ctx)
     if wrapper is None:
-        return out
-    first_children = _first_children
+        return []
+    t = _tags(ctx)
+    slots = _slots(t)
+    read = _read_product
     product_tag = t.product_el
-    for tp in wrapper:
-        if tp.tag != product_tag:
-            continue  # a comment
-        # One pass over the children instead of a find() per element: this runs for every product.
-        get = first_children(tp).get
-        product, omvang = get(t.product), get(t.omvang)
-        pget = first_children(product).get
-        oget = first_children(omvang).get
-        out.append(Product(
-            tp, get(t.nummer), product, pget(t.categorie), pget(t.code), get(t.toewijzingsdatum),
-            get(t.ingang), get(t.einde), get(t.reden), omvang, oget(t.eenheid), oget(t.frequentie),
-            get(t.budget),
-        ))
-    return out
+    # The children's proxies live only while their texts are read: nothing of them is kept.
+    return [read(tp, i, slots) for i, tp in enumerate(wrapper) if tp.tag == product_tag]
+
+
+@per_message
+def _producten(ctx: RuleContext) -> Element | None:
+    return client_kids(ctx).get(_tags(ctx).producten)
+
+
+# Where each text of a Product sits: (slot in the ToegewezenProduct, or in its Product / Omvang).
+_NUMMER, _PRODUCT, _TOEWIJZINGSDATUM, _INGANG, _EINDE, _REDEN, _OMVANG, _BUDGET = range(8)
+_Slots = tuple[dict[str, int], dict[str, int], dict[str, int]]
+_SLOTS: dict[str, _Slots] = {}
+
+
+def _slots(t: _Tags) -> _Slots:
+    found = _SLOTS.get(t.product_el)
+    if found is None:
+        found = _SLOTS[t.product_el] = (
+            {t.nummer: _NUMMER, t.product: _PRODUCT, t.toewijzingsdatum: _TOEWIJZINGSDATUM, t.ingang: _INGANG,
+             t.einde: _EINDE, t.reden: _REDEN, t.omvang: _OMVANG, t.budget: _BUDGET},
+            {t.categorie: 0, t.code: 1},
+            {t.eenheid: 0, t.frequentie: 1},
+        )
+    return found
+
+
+def _read_product(tp: Element, position: int, slots: _Slots) -> Product:
+    """One pass over the children (the first of each tag counts, as a find() would give)."""
+    top, in_product, in_omvang = slots
+    texts: list[Any] = [None] * 8
+    product = omvang = None
+    for child in tp:
+        slot = top.get(child.tag)
+        if slot is None or texts[slot] is not None:
+            continue
+        if slot == _PRODUCT:
+            product = child
+            texts[slot] = True
+        elif slot == _OMVANG:
+            omvang = child
+            texts[slot] = True
+        else:
+            texts[slot] = child.text or ""
+    categorie, code = _first_texts(product, in_product)
+    eenheid, frequentie = _first_texts(omvang, in_omvang)
+    return Product(
+        position, texts[_NUMMER], product is not None, categorie, code, texts[_TOEWIJZINGSDATUM], texts[_INGANG],
+        texts[_EINDE], texts[_REDEN], omvang is not None, eenheid, frequentie, texts[_BUDGET],
+    )
+
+
+def _first_texts(parent: Element | None, slots: dict[str, int]) -> list[str | None]:
+    """The texts of the first child of each of two tags ('' when empty, None when absent)."""
+    found: list[str | None] = [None, None]
+    if parent is not None:
+        for child in parent:
+            slot = slots.get(child.tag)
+            if slot is not None and found[slot] is None:
+                found[slot] = child.text or ""
+    return found
+
+
+# The element each Product field was read from, as tags below the ToegewezenProduct ("el": itself).
+_FIELD_PATHS: dict[str, tuple[str, ...]] = {
+    "el": (), "nummer": ("nummer",), "product": ("product",), "categorie": ("product", "categorie"),
+    "code": ("product", "code"), "toewijzingsdatum": ("toewijzingsdatum",), "ingang": ("ingang",),
+    "einde": ("einde",), "reden": ("reden",), "omvang": ("omvang",), "eenheid": ("omvang", "eenheid"),
+    "frequentie": ("omvang", "frequentie"), "budget": ("budget",),
+}
+
+
+def product_elements(ctx: RuleContext, p: Product, *fields: str) -> tuple[Element | None, ...]:
+    """The elements of these fields of one product (None where absent), found again for a finding."""
+    t = _tags(ctx)
+    tp = _producten(ctx)[p.position]  # type: ignore[index]
+    found = []
+    for name in fields:
+        el: Element | None = tp
+        for attr in _FIELD_PATHS[name]:
+            el = _first_child(el, getattr(t, attr))
+        found.append(el)
+    return tuple(found)
+
+
+def _first_child(parent: Element | None, tag: str) -> Element | None:
+    if parent is not None:
+        for child in parent:
+            if child.tag == tag:
+                return child
+    return None
+
+
+def located(ctx: RuleContext, p: Product, *fields: str) -> Hit:
+    """A hit on these fields of one product."""
+    return hit(*product_elements(ctx, p, *fields))
 
 
 @dataclass(slots=True, eq=False)
@@ -371,9 +462,9 @@ def cs003(ctx: RuleContext) -> list[Hit]:
                 found.append(hit(c.begin, c.einde))
     for p in products(ctx):
         if p.einde is not None:
-            e, s = as_date(p.einde), as_date(p.ingang)
+            e, s = parse_date(p.einde), parse_date(p.ingang)
             if e is not None and s is not None and e < s:
-                found.append(hit(p.ingang, p.einde))
+                found.append(located(ctx, p, "ingang", "einde"))
     return found
 
 
@@ -405,9 +496,14 @@ def cs318(ctx: RuleContext) -> list[Hit]:
 )
 def tr134(ctx: RuleContext) -> list[Hit]:
     # The birth dates of the client and then of each Relatie, as the generic checks have them.
-    dates = [datum for _, datum, _ in generic_parts(ctx).birth_dates]
-    dates += [p.toewijzingsdatum for p in products(ctx)]
-    return tr134_hits(ctx, dates)
+    found = tr134_hits(ctx, [datum for _, datum, _ in generic_parts(ctx).birth_dates])
+    dagtekening = ctx.dagtekening
+    if dagtekening is not None:
+        for p in products(ctx):
+            d = parse_date(p.toewijzingsdatum)
+            if d is not None and d > dagtekening:  # the XSLT lists the Dagtekening first
+                found.append(hit(ctx.dagtekening_element, *product_elements(ctx, p, "toewijzingsdatum")))
+    return found
 
 
 @per_message
@@ -422,8 +518,10 @@ def relaties(ctx: RuleContext) -> list[Element]:
 
 # The checks are shared with the other message (validators/rules/omvang.py); codes and texts are this message's.
 
+SIZED = omvang.Source(products, lambda ctx, p, fields: product_elements(ctx, p, *fields), "omvang.301.products")
+
 omvang.register(
-    "omvang_bij_code", products, rule301, "CD041",
+    "omvang_bij_code", SIZED, rule301, "CD041",
     "Een toegewezen product met Product/Code moet een Omvang hebben.",
     (f"{TP}/Product/Code", f"{TP}/Omvang"),
     "Bij een specifiek product (categorie en code) hoort een omvang: hoeveel eenheden per periode "
@@ -433,7 +531,7 @@ omvang.register(
 )
 
 omvang.register(
-    "einde_bij_budget", products, rule301, "CD075",
+    "einde_bij_budget", SIZED, rule301, "CD075",
     "Bij een Budget is een Einddatum verplicht.",
     (f"{TP}/Budget", f"{TP}/Einddatum"),
     "Een budget geldt voor een afgebakende periode; een toewijzing met Budget moet daarom een "
@@ -441,7 +539,7 @@ omvang.register(
 )
 
 omvang.register(
-    "einde_bij_per_week", products, rule301, "CD076",
+    "einde_bij_per_week", SIZED, rule301, "CD076",
     "Bij Frequentie 2 (per week) is een Einddatum verplicht.",
     (f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
     "Een omvang per week zonder einddatum is onbegrensd. Bij Frequentie 2 moet het toegewezen "
@@ -449,7 +547,7 @@ omvang.register(
 )
 
 omvang.register(
-    "geen_omvang_bij_budget", products, rule301, "CD077",
+    "geen_omvang_bij_budget", SIZED, rule301, "CD077",
     "Omvang en Budget sluiten elkaar uit: bij een Budget geen Omvang.",
     (f"{TP}/Omvang", f"{TP}/Budget"),
     "Een toewijzing wordt uitgedrukt in een omvang (volume per periode) of in een budget (bedrag), "
@@ -460,7 +558,7 @@ omvang.register(
 )
 
 omvang.register(
-    "geen_budget_bij_omvang", products, rule301, "CD078",
+    "geen_budget_bij_omvang", SIZED, rule301, "CD078",
     "Omvang en Budget sluiten elkaar uit: bij een Omvang geen Budget.",
     (f"{TP}/Omvang", f"{TP}/Budget"),
     "Een toewijzing wordt uitgedrukt in een omvang of in een budget, nooit in beide. Deze regel is "
@@ -468,7 +566,7 @@ omvang.register(
 )
 
 omvang.register(
-    "product_zonder_budget", products, rule301, "CD079",
+    "product_zonder_budget", SIZED, rule301, "CD079",
     "Zonder Budget is Product verplicht.",
     (TP, f"{TP}/Product", f"{TP}/Budget"),
     "Alleen een generieke toewijzing (een budget zonder product) mag het Product weglaten. Zonder "
@@ -476,7 +574,7 @@ omvang.register(
 )
 
 omvang.register(
-    "geen_omvang_zonder_code", products, rule301, "CD080",
+    "geen_omvang_zonder_code", SIZED, rule301, "CD080",
     "Zonder Product/Code geen Omvang, tenzij de Einddatum op of vóór 31-12-2020 ligt.",
     (f"{TP}/Omvang", f"{TP}/Product/Code", f"{TP}/Einddatum"),
     "Een aspecifieke toewijzing (alleen een categorie) of generieke toewijzing krijgt geen Omvang: "
@@ -485,7 +583,7 @@ omvang.register(
 )
 
 omvang.register(
-    "frequentie_bij_eenheid", products, rule301, "CS338",
+    "frequentie_bij_eenheid", SIZED, rule301, "CS338",
     "Bij Eenheid 14, 16, 83 of 84 moet Frequentie 2, 4 of 6 zijn.",
     (f"{TP}/Omvang/Eenheid", f"{TP}/Omvang/Frequentie", f"{TP}/Einddatum"),
     "Etmalen, dagdelen, euro's en stuks (inspanning) worden per week, per maand of voor de hele "
@@ -508,9 +606,9 @@ omvang.register(
 def cs335(ctx: RuleContext) -> list[Hit]:
     found = []
     for p in products(ctx):
-        if p.reden is not None and p.reden.text == "13":
-            if p.einde is None or as_date(p.einde) != as_date(p.ingang):
-                found.append(hit(p.ingang, p.einde))
+        if p.reden == "13":
+            if p.einde is None or parse_date(p.einde) != parse_date(p.ingang):
+                found.append(located(ctx, p, "ingang", "einde"))
     return found
 
 
@@ -522,7 +620,7 @@ def cs335(ctx: RuleContext) -> list[Hit]:
     "andere reden (bijvoorbeeld 14) of door de toewijzing te verwijderen (13).",
 )
 def cs336(ctx: RuleContext) -> list[Hit]:
-    return [hit(p.reden) for p in products(ctx) if p.reden is not None and value(p.reden) == "01"]
+    return [located(ctx, p, "reden") for p in products(ctx) if p.reden is not None and stripped(p.reden) == "01"]
 
 
 # --- whole message: duplicates and overlap -----------------------------------------------------------
@@ -553,19 +651,19 @@ def tr101(ctx: RuleContext) -> list[Hit]:
             found.append(hit(group[0]))
     items = products(ctx)
     if len(items) > 1:
-        numbers = [as_int(p.nummer) for p in items]
+        numbers = [text_int(p.nummer) for p in items]
         if len(set(numbers)) < len(numbers):  # group only when there is a duplicate: less to hold
-            for group in duplicate_groups(zip(numbers, (p.el for p in items))):
-                found.append(hit(group[0]))
+            for group in duplicate_groups(zip(numbers, items)):
+                found.append(located(ctx, group[0], "el"))
     return found
 
 
 def _ignored_for_overlap(p: Product) -> bool:
     """A deleted (13) or withdrawn (01) allocation with Einddatum = Ingangsdatum is not current."""
     return (
-        value(p.reden) in ("01", "13")
-        and filled(p.einde)
-        and as_date(p.einde) == as_date(p.ingang)
+        stripped(p.reden) in ("01", "13")
+        and filled_text(p.einde)
+        and parse_date(p.einde) == parse_date(p.ingang)
     )
 
 
@@ -585,17 +683,17 @@ def tr302_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
     for i, p in enumerate(products(ctx)):
         if _ignored_for_overlap(p):
             continue
-        start = as_date(p.ingang)
+        start = parse_date(p.ingang)
         if start is None:
             continue
-        end = as_date(p.einde) if p.einde is not None else date.max
+        end = parse_date(p.einde) if p.einde is not None else date.max
         if end is None:
             continue
         iv = (i, start, end)
-        if p.product is None:
+        if not p.product:
             no_product.append(iv)
             continue
-        cat = value(p.categorie)
+        cat = stripped(p.categorie)
         if cat in may_overlap:
             continue
         with_product.append(iv)
@@ -603,7 +701,7 @@ def tr302_pairs(ctx: RuleContext) -> list[tuple[int, int]]:
             no_code.setdefault(cat, []).append(iv)
         else:
             with_code.setdefault(cat, []).append(iv)
-            by_code.setdefault((cat, p.code.text or ""), []).append(iv)
+            by_code.setdefault((cat, p.code), []).append(iv)
     pairs: list[tuple[int, int]] = []
     if no_product:
         pairs += overlapping_pairs(no_product)
@@ -635,4 +733,5 @@ def tr302(ctx: RuleContext) -> list[Hit]:
     items = products(ctx)
     if len(items) < 2:
         return []  # an overlap needs two products
-    return [hit(items[earlier].el, items[later].el) for earlier, later in tr302_pairs(ctx)]
+    return [hit(*product_elements(ctx, items[earlier], "el"), *product_elements(ctx, items[later], "el"))
+            for earlier, later in tr302_pairs(ctx)]
