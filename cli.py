@@ -207,12 +207,15 @@ def validate(paths: tuple[str, ...], fmt: str, xsd_dir: str | None, max_bytes: i
     Met --jobs N valideren N processen tegelijk (met --db: één); de uitvoer is dezelfde als met --jobs 1.
     Exitcode: 0 alles geldig, 1 minstens één fout, 2 gebruiks- of leesfout.
     """
+    from berichten.validators.finish import finish
+
     with opened_validator(xsd_dir, max_bytes, bom, regeleinden, db_url, lijsten) as validator:
         # Level 3 reads the store through the validator's connection, which workers must not share.
-        _validate_all(validator, paths, fmt, jobs=1 if db_url else jobs)
+        code = _validate_all(validator, paths, fmt, jobs=1 if db_url else jobs)
+    finish(code)  # all written, the pool and the store closed: no interpreter teardown
 
 
-def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) -> None:
+def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) -> int:
     from berichten.validators.parallel import ordered_map
 
     inputs = InputPaths(paths)
@@ -236,8 +239,8 @@ def _validate_all(validator, paths: tuple[str, ...], fmt: str, jobs: int = 1) ->
     if fmt == "text" and niet_gecontroleerd:
         note_niet_gecontroleerd(list(niet_gecontroleerd))
     if inputs.missing or unreadable:
-        sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if counts["invalid"] else EXIT_OK)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if counts["invalid"] else EXIT_OK
 
 
 def _or_exit_2(results: Iterator):

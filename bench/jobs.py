@@ -1,6 +1,6 @@
 """Files per second of ``validate``, ``check`` and ``import`` at ``--jobs 1`` and ``--jobs 2``, in one run.
 
-Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-import] [--postgres URL]
+Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-import] [--only CASE] [--postgres URL]
 
 The data set is the demo year (``berichten demo``) with as many seeds as it takes to reach
 ``--files`` distinct files. Each figure is the median wall time of ``--rounds`` runs of the real
@@ -58,14 +58,24 @@ SPLIT_CPU = r"""
 import os, resource, sys
 from berichten.cli import main
 sys.argv[0] = "berichten"
+PARENT, _exit = os.getpid(), os._exit
+
+def record():
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.environ["BENCH_CPU_FILE"], "w") as out:
+        out.write(f"{own.ru_utime + own.ru_stime} {workers.ru_utime + workers.ru_stime}")
+
+def recorded_exit(code):  # validate and check end with os._exit (validators/finish.py); workers too
+    if os.getpid() == PARENT:
+        record()
+    _exit(code)
+
+os._exit = recorded_exit
 try:
     main()
 except SystemExit as exc:
     code = exc.code
-finally:
-    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    with open(os.environ["BENCH_CPU_FILE"], "w") as out:
-        out.write(f"{own.ru_utime + own.ru_stime} {workers.ru_utime + workers.ru_stime}")
+    record()
 sys.exit(code)
 """
 
@@ -119,6 +129,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--only", action="append", metavar="CASE",
+                        help="run only this case (validate, check, import, import-pg); may be repeated")
     parser.add_argument("--postgres", metavar="URL", help="also import into PostgreSQL (a new schema per run), e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -139,6 +151,8 @@ def main() -> int:
                 stores["import-pg"] = args.postgres
         for case in stores:
             cases[case] = lambda j, url: [BERICHTEN, "import", "--db", url, "--jobs", str(j), data]
+        if args.only:
+            cases = {name: argv for name, argv in cases.items() if name in args.only}
         print(f"{n} files, median of {args.rounds} runs, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
         for name, argv in cases.items():
             times: dict[int, list[float]] = {1: [], args.jobs: []}

@@ -120,6 +120,34 @@ def test_check_with_workers_keeps_the_shared_cap_in_input_order(mixed: Path, tmp
     assert "casus C-1: samen 216.43 van 200.00 uur (2 toewijzing(en))" in outputs["text"]
 
 
+# A program that runs the berichten command as `berichten` (or under another name), with an atexit
+# handler that shows whether the interpreter's teardown ran.
+PROGRAM = """import atexit, sys
+atexit.register(lambda: sys.stderr.write("afgesloten\\n"))
+from berichten.cli import main
+sys.argv[0] = sys.argv[1]
+del sys.argv[1]
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_program_ends_without_teardown_and_loses_nothing(mixed: Path, command: str, jobs: str) -> None:
+    # validators/finish.py: as the berichten program, validate and check flush and end with os._exit;
+    # under another name (a test runner) they end as usual. Same bytes, same exit code, either way.
+    args = [command, "--format", "jsonl", "--jobs", jobs, str(mixed)]
+    if command == "check":
+        args[1:1] = ["--regio", "nijmegen", "--config", str(FIXTURES / "regio" / "nijmegen.toml")]
+    runs = {name: subprocess.run([sys.executable, "-c", PROGRAM, name, *args], cwd=PROJECT, capture_output=True,
+                                 timeout=300) for name in ("berichten", "iets-anders")}
+    fast, usual = runs["berichten"], runs["iets-anders"]
+    assert usual.stderr.endswith(b"afgesloten\n") and b"afgesloten" not in fast.stderr
+    assert fast.returncode == usual.returncode == 1
+    assert fast.stdout == usual.stdout and fast.stderr == usual.stderr.removesuffix(b"afgesloten\n")
+    assert len(fast.stdout) > 65536  # more than a pipe holds: it was all flushed
+
+
 # ------------------------------------------------------------------------------------------ import
 
 

@@ -18,6 +18,7 @@ import click
 from berichten.files import missing, xml_files
 from berichten.resources import data_path
 
+from berichten.validators.finish import finish
 from berichten.validators.jobs import jobs_option
 from berichten.validators.regional.errors import RegionalInputError
 from berichten.validators.regional.outcome import (
@@ -126,7 +127,8 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
             click.echo("\n".join(json.dumps(v.to_dict(), ensure_ascii=False) for v in verdicts))
     else:
         click.echo(render_text(verdicts))
-    sys.exit(EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK)
+    # Everything is written and the pool is closed: end without the interpreter's teardown.
+    finish(EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK)
 
 
 def _validator(config_path: str):
