@@ -436,3 +436,33 @@ def test_products_are_cached_per_message():
 
     ctx = RuleContext(t.root, message)
     assert r301.products(ctx) is r301.products(ctx)
+
+
+def test_product_records_hold_texts_not_elements():
+    """A kept proxy (and the tag string lxml caches in it) is what made big messages cost 9x the file."""
+    t = tree("ijw")
+    from berichten.validators.engine import RuleContext
+
+    ctx = RuleContext(t.root, match_namespace(t.mns).message)
+    records = r301.products(ctx)
+    assert records
+    for p in records:
+        assert not any(isinstance(getattr(p, name), etree._Element) for name in r301.Product.__slots__)
+
+
+@pytest.mark.parametrize("standaard", ["ijw", "iwmo"])
+def test_findings_point_at_their_product_past_comments(standaard: str):
+    """Positions count comments too: a finding on a later product names that product and element."""
+    t = tree(standaard)
+    count = len(t.products())
+    late = clone_product(t, 0, "9000002", "2024-03-01", "2024-02-01")  # CS003 on the last product
+    first = t.products()[0]
+    first.addprevious(etree.Comment(" vooraf "))
+    first.addnext(etree.Comment(" tussen "))
+    t.child(late, "Einddatum").addprevious(etree.Comment(" in het product "))
+    found = [loc for code, loc in run(t) if code == "CS003"]
+    assert found == [f"{TP}[{count + 1}]/Ingangsdatum"]
+    # The same finding from the tree without the comments: comments change no verdict or path.
+    plain = tree(standaard)
+    clone_product(plain, 0, "9000002", "2024-03-01", "2024-02-01")
+    assert run(plain) == run(t)
