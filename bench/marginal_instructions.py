@@ -1,6 +1,6 @@
 """Marginal cost per ordinary 301 in instructions (callgrind), the same whatever the machine's load.
 
-    python bench/marginal_instructions.py [--before DIR]
+    python bench/marginal_instructions.py [--before DIR] [--sides SIDE ...]
 
 bench/marginal.py measures milliseconds, which a shared machine disturbs. This counts: each side
 runs in its own process under ``valgrind --tool=callgrind``, and only the work inside one
@@ -83,11 +83,16 @@ def count(code_root: Path, corpus_file: str, corpus_len: int, side: str) -> int:
 
 
 def report(label: str, figures: dict[str, int]) -> None:
-    print(f"{label}: " + ", ".join(f"{side} {figures[side]:,}" for side in SIDES) + " instructions/msg")
+    print(f"{label}: " + ", ".join(f"{side} {n:,}" for side, n in figures.items()) + " instructions/msg")
+    if "parse" not in figures or "xsd" not in figures:
+        return
     base = figures["parse"] + figures["xsd"]
-    print(f"  levels 1-2 / (parse + XSD) = {figures['levels12'] / base:.2f}x; level 2 alone "
-          f"{figures['level2'] / base:.2f}x; default / (parse + XSD) = {figures['default'] / base:.2f}x; "
-          f"reading beyond the parse {figures['read'] - figures['parse']:,}")
+    parts = [f"{name} / (parse + XSD) = {figures[side] / base:.2f}x"
+             for side, name in (("levels12", "levels 1-2"), ("level2", "level 2 alone"), ("default", "default"))
+             if side in figures]
+    if "read" in figures:
+        parts.append(f"reading beyond the parse {figures['read'] - figures['parse']:,}")
+    print("  " + "; ".join(parts))
 
 
 def main() -> int:
@@ -96,6 +101,8 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="a copy of the code before a change, counted the same way")
+    parser.add_argument("--sides", nargs="+", choices=SIDES, default=list(SIDES),
+                        help="count only these sides (the ratios need parse and xsd)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         print("bench/marginal_instructions.py: valgrind niet gevonden; overgeslagen")
@@ -109,7 +116,7 @@ def main() -> int:
         tmp.flush()
         roots = [("before", args.before)] if args.before else []
         for label, code_root in [*roots, ("now", ROOT)]:
-            report(f"{label} ({code_root})", {side: count(code_root, tmp.name, len(corpus), side) for side in SIDES})
+            report(f"{label} ({code_root})", {side: count(code_root, tmp.name, len(corpus), side) for side in args.sides})
     return 0
 
 
