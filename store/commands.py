@@ -80,7 +80,7 @@ def import_command(paths: tuple[str, ...], url: str, batch_size: int, lijsten: s
       berichten import inbox/ --db sqlite:///berichten.db
     Exitcode: 0 alles opgeslagen, 1 minstens één bericht afgekeurd, 2 gebruiksfout.
     """
-    from berichten.store.importer import import_paths
+    from berichten.store.feed import import_paths  # forks --jobs workers before loading the store
     from berichten.store.keys import KeyMissing
     from berichten.validators.parallel import WorkerFailed
 
@@ -138,7 +138,7 @@ def _import_with_progress(paths: tuple[str, ...], url: str, batch_size: int, val
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from berichten.store.importer import import_paths
+    from berichten.store.feed import import_paths  # forks --jobs workers before loading the store
 
     with Progress(
         TextColumn("importeren"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True,

@@ -11,94 +11,43 @@ batch as pending rows), then the batch is written (``store/write.py``: COPY on
 PostgreSQL, one executemany per table on SQLite) and committed - on PostgreSQL in a thread while
 the next batch passes levels 1-2. At most one batch waits to be written, so memory stays flat for
 large imports.
+
+``import_paths`` (``store.feed``) reads the files and forks the workers of ``--jobs`` before this
+module loads, so they validate the first batches while this process starts; ``import_batches``
+is the rest of the import.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import os
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from sqlalchemy import Connection, Table, select
 
-from berichten.store.config import Pseudonymiser, database_url
+from berichten.store.config import Pseudonymiser
 from berichten.store.db import make_engine
 from berichten.store.extract import Record, extract_records
+from berichten.store.feed import (  # noqa: F401 (the import's entry point and its summary, re-exported)
+    CHUNK_BYTES, DEFAULT_BATCH_SIZE, Batch, Batches, ImportSummary, Progress, check_paths, import_paths, iter_files, send,
+)
 from berichten.store.history import StoreHistory, in_values
 from berichten.store.migrate import ensure_head
 from berichten.store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
 from berichten.store.pending import PendingHistory
+from berichten.store.prepare import Prepared, reaches_level3
 from berichten.store.validate import add_history_findings, verdict
-from berichten.files import xml_files
 from berichten.store.write import write_berichten, write_rows
-from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap
+from berichten.validators.parallel import OrderedMap
 from berichten.validators.pipeline import ValidationResult, Validator
-from berichten.findings import Finding
-from berichten.header import Header
-from berichten.release import NamespaceMatch
-from berichten.texts import child_texts
-from berichten.xmlinput import Document
-from berichten.validators.history import Facts, read_facts
+from berichten.validators.history import Facts
 
 BERICHT = Bericht.__table__
-_TABLES = {table.name: table for table in Bericht.metadata.tables.values()}  # a worker's records name their table
 _STORED_SHAS = {pg: select(BERICHT.c.sha256).where(in_values(BERICHT.c.sha256, "shas", pg)) for pg in (False, True)}
-
-DEFAULT_BATCH_SIZE = 500
-CHUNK_BYTES = 8 * 1024 * 1024  # a batch also ends after this many bytes, so big files do not pile up
-Progress = Callable[[int, int | None], None]  # (messages done, total files or None)
-
-
-@dataclass
-class ImportSummary:
-    files: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    unreadable: list[str] = field(default_factory=list)
-    codes: Counter = field(default_factory=Counter)  # finding code -> count, over all new messages
-
-    @property
-    def ok(self) -> bool:
-        """Everything new was stored without error findings and every file could be read."""
-        return not self.rejected and not self.unreadable
-
-    def to_dict(self) -> dict:
-        return {
-            "files": self.files,
-            "stored": self.stored,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "unreadable": list(self.unreadable),
-            "codes": dict(sorted(self.codes.items())),
-        }
-
-
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for *.xml, in sorted order (``berichten.files``)."""
-    return (Path(name) for name in xml_files(paths))
-
-
-def _names(paths: list[str | os.PathLike[str]]) -> Iterator[str]:
-    """``iter_files`` as strings, without a Path per file found in a folder (already spelt as Path
-    spells it); a file given directly is spelt as its Path (the stored ``source``)."""
-    given = {os.fspath(p) for p in paths if not os.path.isdir(p)}
-    for name in xml_files(paths):
-        yield str(Path(name)) if name in given else name
-
-
-def check_paths(paths: Iterable[str | os.PathLike[str]]) -> None:
-    """Raise FileNotFoundError naming every path that does not exist (a usage error)."""
-    missing = [str(p) for p in paths if not Path(p).exists()]
-    if missing:
-        raise FileNotFoundError(", ".join(missing))
-
 
 def _cut(value: str | None) -> str | None:
     return value[:HEADER_WIDTH] if value else value
@@ -212,7 +161,7 @@ class Importer:
 
         ``records``: those rows when the workers already made them (``--jobs``)."""
         if records is None:
-            records = [self.records(r) if r is not None and _reaches_level3(r) else None for r in results]
+            records = [self.records(r) if r is not None and reaches_level3(r) else None for r in results]
         self.history.prefetch(_identificaties(results, records), (r for rows in records if rows for r in rows))
         return records
 
@@ -237,62 +186,38 @@ class Importer:
         return ids
 
 
-def import_paths(
-    paths: Iterable[str | os.PathLike[str]],
-    url: str | None = None,
-    *,
-    validator: Validator | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    progress: Progress | None = None,
-    pseudonym_key: str | None = None,
+def import_batches(
+    url: str, batches: Batches, sent: list[Batch], pool: OrderedMap[bytes, Prepared], validator: Validator,
+    summary: ImportSummary, progress: Progress | None, total: int | None, pseudonym_key: str | None = None,
     migrate: bool = True,
-    jobs: int = 1,
-) -> ImportSummary:
-    """Import files and folders (*.xml) into the database at ``url`` (created or upgraded first).
-
-    ``jobs``: levels 1, 2 and 4 and the business rows on that many worker processes, one batch ahead
-    of this process (``_import_batches``); level 3 and the writes stay here, in input order. Raises
-    FileNotFoundError before importing anything when a path does not exist.
-    """
-    paths = list(paths)
-    check_paths(paths)
-    url = database_url(url)
+) -> None:
+    """The store's part of ``import_paths`` (``store.feed``), once its workers are forked and ``sent``
+    the first batches: the schema check, then the batches in order, in ``summary``."""
     if migrate:
         ensure_head(url)  # one query when the store is at head (no Alembic)
-    validator = validator or Validator()
-    names = list(_names(paths)) if progress or jobs > 1 else None  # listed once
-    total = len(names) if names is not None else None
-    if total is not None and total < MIN_ITEMS_FOR_POOL:
-        jobs = 1  # a few files: no workers to start
-    total = total if progress else None
-    summary = ImportSummary()
-    pseudonym = Pseudonymiser(pseudonym_key, url=url)  # before the fork: the workers pseudonymise the rows
-    # The workers are forked before the engine connects and the writer thread starts.
-    pool: OrderedMap[bytes, Prepared] = OrderedMap(_preparer(validator, pseudonym), jobs)
+    pseudonym = Pseudonymiser(pseudonym_key, url=url)  # here: the workers send the Bsn (store.prepare)
+    # The workers were forked before the engine connects and the writer thread starts.
     engine = make_engine(url)
     try:
-        with pool, engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
+        with engine.connect() as connection, ThreadPoolExecutor(max_workers=1) as writer:
             importer = Importer(connection, validator, pseudonym)
-            batches = _chunks(_names(paths) if names is None else names, batch_size, summary)
-            run = _import_batches if pool.jobs > 1 else _import_in_turn
             # What lives now (modules, schemas, lists, the engine) lives until the end: the collector's
             # full passes skip it (on the demo year 70 ms of the batches' 750 ms CPU, then 16 ms; docs/speed.md).
             gc.freeze()
             try:
-                run(batches, importer, pool, writer, summary, progress, total)
+                if pool.jobs > 1:
+                    _import_batches(batches, sent, importer, pool, writer, summary, progress, total)
+                else:
+                    _import_in_turn(batches, importer, writer, summary, progress, total)
                 _write(importer, connection)
             finally:
                 gc.unfreeze()
     finally:
         engine.dispose()
-    return summary
-
-
-Batches = Iterator[list[tuple[str, bytes]]]
 
 
 def _import_in_turn(
-    batches: Batches, importer: Importer, pool: OrderedMap, writer: ThreadPoolExecutor, summary: ImportSummary,
+    batches: Batches, importer: Importer, writer: ThreadPoolExecutor, summary: ImportSummary,
     progress: Progress | None, total: int | None,
 ) -> None:
     """One process: each batch passes levels 1-2 while the previous one is written (PostgreSQL)."""
@@ -314,62 +239,69 @@ def _import_in_turn(
         _add_batch(importer, chunk, shas, results, importer.prepare(results), summary, progress, total)
 
 
-@dataclass
-class _Batch:
-    chunk: list[tuple[str, bytes]]
-    shas: list[str]
-    known: set[str]  # stored already, or in the batch before this one
-    prepared: Iterator[Prepared]  # from the workers, for the files whose sha is not in ``known``
-
-
 def _import_batches(
-    batches: Batches, importer: Importer, pool: OrderedMap, writer: ThreadPoolExecutor, summary: ImportSummary,
-    progress: Progress | None, total: int | None,
+    batches: Batches, sent: list[Batch], importer: Importer, pool: OrderedMap, writer: ThreadPoolExecutor,
+    summary: ImportSummary, progress: Progress | None, total: int | None,
 ) -> None:
     """Workers: a batch goes to them as soon as it is read, so they validate it (levels 1, 2, 4)
-    and make its rows while this process does level 3 and the writes of the batch before.
+    and make its rows while this process does level 3 and the writes of the batches before.
 
-    A file counts as known when its bytes are stored or in that batch before (whose messages are
-    all added before this batch), so the second import validates nothing, as with one process."""
+    ``sent``: the batches the workers got whole before the store was open; which of their files are
+    known is asked now, and the workers' results for those are dropped. A file counts as known when
+    its bytes are stored or in a batch in flight before it (whose messages are all added before
+    this batch), so the second import stores nothing, as with one process."""
     connection = importer.connection
     overlap = connection.dialect.name == "postgresql"
-    previous: _Batch | None = None
+    flight: deque[Batch] = deque()
+    for batch in sent:
+        batch.known = _known(importer, batch.shas, flight)
+        flight.append(batch)
     written = None
     for chunk in batches:
         shas = [hashlib.sha256(data).hexdigest() for _, data in chunk]
         if written is not None:
             written.result()  # the connection is ours again (re-raises what the writer raised)
             written = None
-        known = importer.stored_shas(shas)
-        if previous is not None:
-            known.update(set(previous.shas).intersection(shas).difference(previous.known))
-        todo = [data for (_, data), sha in zip(chunk, shas) if sha not in known]
-        current = _Batch(chunk, shas, known, pool.submit_all(todo))
-        if previous is not None:
-            _finish(previous, importer, summary, progress, total)
-            # PostgreSQL: written and committed in a thread while the next batch is read.
+        flight.append(send(chunk, pool, _known(importer, shas, flight)))
+        _finish(flight.popleft(), importer, summary, progress, total)
+        # PostgreSQL: written and committed in a thread while the next batch is read.
+        written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
+    while flight:
+        if written is not None:
+            written.result()
+            written = None
+        _finish(flight.popleft(), importer, summary, progress, total)
+        if flight:
             written = writer.submit(_write, importer, connection) if overlap else _write(importer, connection)
-        previous = current
     if written is not None:
         written.result()
-    if previous is not None:
-        _finish(previous, importer, summary, progress, total)
 
 
-def _finish(batch: _Batch, importer: Importer, summary: ImportSummary, progress: Progress | None, total: int | None) -> None:
+def _known(importer: Importer, shas: list[str], flight: Iterable[Batch]) -> set[str]:
+    """Of ``shas``: those stored, and those the batches in flight will store."""
+    known = importer.stored_shas(shas)
+    for batch in flight:
+        known.update(batch.new.intersection(shas))
+    return known
+
+
+def _finish(batch: Batch, importer: Importer, summary: ImportSummary, progress: Progress | None, total: int | None) -> None:
     """Level 3 and ``add`` for a batch whose messages the workers checked (nothing is parsed here)."""
     results: list[ValidationResult | None] = []
     records: list[list[Record] | None] = []
     facts: list[Facts | None] = []
+    whole = batch.whole
+    known = batch.known
+    pseudonym = importer.pseudonym
     for (_, data), sha in zip(batch.chunk, batch.shas):
-        if sha in batch.known:
+        p = next(batch.prepared) if whole or sha not in known else None
+        if sha in known:  # a batch sent whole: the worker's result for a known file is dropped
             results.append(None)
             records.append(None)
             facts.append(None)
         else:
-            p = next(batch.prepared)
             results.append(p.result(data))
-            records.append(p.rows())
+            records.append(p.rows(pseudonym))
             facts.append(p.facts)
     records = importer.prepare(results, records)
     _add_batch(importer, batch.chunk, batch.shas, results, records, summary, progress, total, facts)
@@ -392,69 +324,9 @@ def _add_batch(
             progress(summary.files, total)
 
 
-# ------------------------------------------------------------------------------- in a worker (--jobs)
-
-
-@dataclass(slots=True)
-class Prepared:
-    """What a worker found and read in one message: a ``ValidationResult`` without the tree, the
-    header, and for a message that level 3 will see what level 3 reads (``Facts``) and, when it
-    passed levels 1-2, its business rows (by table name). The importer's process parses nothing."""
-
-    xsd_valid: bool | None
-    findings: list[Finding]
-    niveaus: list[int]
-    niet_gecontroleerd: list[str]
-    namespace: NamespaceMatch | None
-    header: Header
-    facts: Facts | None
-    records: list[tuple[str, dict]] | None
-
-    def result(self, data: bytes) -> ValidationResult:
-        """As ``Validator.validate_bytes(data)`` would return it, except for the tree."""
-        document = Document(raw=data, namespace=self.namespace)
-        document.__dict__["header"] = self.header  # Document.header is a cached_property: the worker read it
-        return ValidationResult(document, self.xsd_valid, self.findings, self.niveaus, self.niet_gecontroleerd)
-
-    def rows(self) -> list[Record] | None:
-        """The business rows with their tables (None when the message does not reach level 3)."""
-        return None if self.records is None else [(_TABLES[name], values) for name, values in self.records]
-
-
-def _preparer(validator: Validator, pseudonym: Pseudonymiser) -> Callable[[bytes], Prepared]:
-    """The work of one message in a worker of ``import --jobs`` (``store.testing`` runs it in the level-3 tables)."""
-
-    def prepare(data: bytes) -> Prepared:
-        result = validator.validate_bytes(data)
-        doc = result.document
-        records = facts = None
-        texts: dict = {}
-        if _runs_level3(result):
-            facts = read_facts(doc.root, doc.message, doc.header, texts)
-        if _reaches_level3(result):
-            rows = extract_records(doc.root, doc.message, pseudonym, doc.header, lambda el: texts.get(el) or child_texts(el))
-            records = [(table.name, values) for table, values in rows]
-        return Prepared(result.xsd_valid, result.findings, result.niveaus, result.niet_gecontroleerd, doc.namespace,
-                        doc.header, facts, records)
-
-    return prepare
-
-
 def _write(importer: Importer, connection: Connection) -> None:
     importer.flush()
     connection.commit()
-
-
-def _runs_level3(result: ValidationResult) -> bool:
-    """What ``add_history_findings`` asks before it runs level 3 (a level-4 error does not stop it)."""
-    doc = result.document
-    return (doc.message is not None and doc.root is not None and result.level1_passed
-            and not any(f.is_error and f.niveau == 2 for f in result.findings))
-
-
-def _reaches_level3(result: ValidationResult) -> bool:
-    """Levels 1 and 2 passed: the message will be checked at level 3 and, if that passes, stored."""
-    return result.ok and result.document.message is not None and result.document.root is not None
 
 
 def _identificaties(results: list[ValidationResult | None], records: list[list[Record] | None]) -> set[tuple]:
@@ -465,24 +337,3 @@ def _identificaties(results: list[ValidationResult | None], records: list[list[R
             head = result.document.header
             keys.add((result.document.message.standaard, head.afzender, head.berichtcode, head.identificatie))
     return keys
-
-
-def _chunks(files: Iterable[str], batch_size: int, summary: ImportSummary) -> Iterator[list[tuple[str, bytes]]]:
-    """Files read in batches of at most ``batch_size`` files or about CHUNK_BYTES bytes."""
-    chunk: list[tuple[str, bytes]] = []
-    size = 0
-    for name in files:
-        try:
-            # Whole files (not read_path): a file over the size limit is still stored, rejected.
-            with open(name, "rb") as f:
-                data = f.read()
-        except OSError:
-            summary.unreadable.append(name)
-            continue
-        chunk.append((name, data))
-        size += len(data)
-        if len(chunk) >= batch_size or size >= CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk

@@ -287,11 +287,11 @@ def import_in_order(url: str, validator, earlier: list[bytes], last: bytes, mode
             if mode == "workers":
                 import pickle
 
-                from berichten.store.importer import _preparer
+                from berichten.store.prepare import preparer
 
-                prepared = pickle.loads(pickle.dumps(_preparer(validator, importer.pseudonym)(last)))
+                prepared = pickle.loads(pickle.dumps(preparer(validator)(last)))
                 checked = prepared.result(last)
-                records = importer.prepare([checked], [prepared.rows()])[0]
+                records = importer.prepare([checked], [prepared.rows(importer.pseudonym)])[0]
                 result = importer.add(checked, None, summary, records=records, facts=prepared.facts)
             else:
                 checked = validator.validate_bytes(last)

@@ -13,7 +13,7 @@ missing, everything runs in this process.
 A worker's tree cannot cross a pipe (lxml elements do not pickle), so each caller's ``work``
 returns values: ``validate`` the finished output line, ``check`` each message's products
 (``validators.regional.check.Prepared``), ``import`` the findings, stored rows and what level 3
-reads (``store.importer.Prepared``). What needs the input order (the regional rules, level 3, the
+reads (``store.prepare.Prepared``). What needs the input order (the regional rules, level 3, the
 writes) runs here.
 
 Signals: Ctrl-C (SIGINT) goes to the whole process group; workers ignore it and the caller decides.
