@@ -80,3 +80,27 @@ def test_duplicates_are_grouped_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> 
     assert len(tr101) == n // 2  # one per pair, on its first product
     assert tr101[0].locatie.endswith("ToegewezenProduct[1]") and tr101[1].locatie.endswith("ToegewezenProduct[3]")
     assert calls["grouped"] == n + CONTACTS  # each product's number handed to the grouping once
+
+
+def test_findings_on_every_product_list_the_products_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding finds its product by position; an index into the tree walks the children from the
+    first, so the children are listed once per message, not walked again for every finding."""
+    n = 2000
+    root = many_products("ijw", n)
+    for tp in root.iter("{*}ToegewezenProduct"):
+        einde = next(tp.iter("{*}Einddatum"), None)
+        assert einde is not None
+        einde.text = "2000-01-01"  # before every Ingangsdatum: CS003 on every product
+    listed = Counter()
+    product_children = r301._product_children.__wrapped__
+
+    def counting(ctx):
+        listed["calls"] += 1
+        return product_children(ctx)
+
+    monkeypatch.setattr(r301, "_product_children", r301.per_message(counting))
+    findings, _ = run_counting(root, monkeypatch)
+    cs003 = [f for f in findings if f.code == "CS003"]
+    assert len(cs003) == n
+    assert cs003[-1].locatie.endswith(f"ToegewezenProduct[{n}]/Ingangsdatum")
+    assert listed["calls"] == 1

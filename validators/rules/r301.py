@@ -218,7 +218,7 @@ _FIELD_PATHS: dict[str, tuple[str, ...]] = {
 def product_elements(ctx: RuleContext, p: Product, *fields: str) -> tuple[Element | None, ...]:
     """The elements of these fields of one product (None where absent), found again for a finding."""
     t = _tags(ctx)
-    tp = _producten(ctx)[p.position]  # type: ignore[index]
+    tp = _product_children(ctx)[p.position]
     found = []
     for name in fields:
         el: Element | None = tp
@@ -226,6 +226,14 @@ def product_elements(ctx: RuleContext, p: Product, *fields: str) -> tuple[Elemen
             el = _first_child(el, getattr(t, attr))
         found.append(el)
     return tuple(found)
+
+
+@per_message
+def _product_children(ctx: RuleContext) -> list[Element]:
+    """The children of ToegewezenProducten, listed when a finding first needs one: an index into
+    the tree walks the children from the first, which over every product would be quadratic."""
+    wrapper = _producten(ctx)
+    return [] if wrapper is None else list(wrapper)
 
 
 def _first_child(parent: Element | None, tag: str) -> Element | None:
