@@ -175,7 +175,7 @@ class RuleRegistry:
     def __init__(self) -> None:
         self._rules: list[Rule] = []
         self._by_message: dict[str, list[Rule]] = {}
-        self._by_levels: dict[tuple[str, str, frozenset[Niveau]], list[Rule]] = {}
+        self._by_levels: dict[tuple[str, str, frozenset[Niveau]], list[tuple[CheckFunction, Rule]]] = {}
 
     def register(self, rule: Rule) -> Rule:
         self._rules.append(rule)
@@ -238,12 +238,12 @@ class RuleRegistry:
             self._by_message[key] = rules
         return rules
 
-    def _for_levels(self, message: MessageType, niveaus: frozenset[Niveau]) -> list[Rule]:
-        """The rules of one message type and these levels, filtered once per process."""
+    def _for_levels(self, message: MessageType, niveaus: frozenset[Niveau]) -> list[tuple[CheckFunction, Rule]]:
+        """The rules of one message type and these levels with their checks, filtered once per process."""
         key = (message.standaard, message.nummer, niveaus)
         rules = self._by_levels.get(key)
         if rules is None:
-            rules = [r for r in self.for_message(message) if r.niveau in niveaus]
+            rules = [(r.check, r) for r in self.for_message(message) if r.niveau in niveaus]
             self._by_levels[key] = rules
         return rules
 
@@ -259,8 +259,8 @@ class RuleRegistry:
         # Most rules find nothing in most messages, so what a rule costs when it has nothing to say
         # is what a folder of messages pays: checks return a list (an empty one is skipped at once)
         # or an iterable (a generator is always true and simply iterated).
-        for rule in self._for_levels(message, niveaus if isinstance(niveaus, frozenset) else frozenset(niveaus)):
-            hits = rule.check(ctx)
+        for check, rule in self._for_levels(message, niveaus if isinstance(niveaus, frozenset) else frozenset(niveaus)):
+            hits = check(ctx)
             if hits:
                 for h in hits:
                     findings.append(rule.finding(ctx, h))
