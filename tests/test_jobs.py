@@ -20,7 +20,7 @@ from sqlalchemy import text
 from berichten.store.db import make_engine
 from berichten.store.models import TABLES
 from berichten.store.testing import postgres_schema_url, postgres_unavailable, write_mixed
-from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap, WorkerFailed, ordered_map
+from berichten.validators.parallel import MAX_CHUNK, MIN_ITEMS_FOR_POOL, ForkMap, OrderedMap, WorkerFailed, _chunks, ordered_map
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
@@ -203,11 +203,68 @@ def test_import_with_workers_stores_the_same_rows_twice(two_stores, tmp_path: Pa
 # ---------------------------------------------------------------------------------- the pool itself
 
 
-def test_results_come_back_in_order_from_other_processes() -> None:
-    with OrderedMap(lambda n: (n * n, os.getpid()), jobs=2) as mapped:
+@pytest.mark.parametrize("pool", [OrderedMap, ForkMap])
+def test_results_come_back_in_order_from_other_processes(pool) -> None:
+    with pool(lambda n: (n * n, os.getpid()), jobs=2) as mapped:
         results = list(mapped(list(range(1000))))
     assert [square for square, _ in results] == [n * n for n in range(1000)]
     assert os.getpid() not in {pid for _, pid in results}
+    if pool is ForkMap:  # it hands each worker its first chunks before it reads any result
+        assert len({pid for _, pid in results}) == 2
+
+
+def test_fork_map_chunks_cover_the_inputs_and_shrink_at_the_end() -> None:
+    for count in (2, 63, 64, 1000, 3201):
+        chunks = _chunks(count, 2)
+        assert [i for start, stop in chunks for i in range(start, stop)] == list(range(count))
+        sizes = [stop - start for start, stop in chunks]
+        assert max(sizes) <= MAX_CHUNK and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1
+
+
+def test_fork_map_raises_a_workers_error_here_and_leaves_no_worker() -> None:
+    def work(n: int) -> int:
+        if n == 700:
+            raise ValueError(f"kapot bij {n}")
+        return n
+
+    with ForkMap(work, jobs=2) as mapped:
+        pids = [w.pid for w in mapped._workers]
+        with pytest.raises(ValueError, match="kapot bij 700") as raised:
+            list(mapped(list(range(1000))))
+    assert "kapot bij 700" in str(raised.value.__cause__)  # the worker's traceback
+    for pid in pids:  # reaped: not even a zombie is left
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_fork_map_taken_half_way_leaves_no_worker() -> None:
+    with ForkMap(lambda n: bytes(n % 50_000), jobs=2) as mapped:  # results that fill the pipes
+        pids = [w.pid for w in mapped._workers]
+        results = mapped(list(range(5000)))
+        assert [len(next(results)) for _ in range(100)] == list(range(100))
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def test_fork_map_takes_big_inputs_without_waiting_on_a_full_pipe() -> None:
+    # Inputs and results larger than a pipe holds: this process never blocks on a write.
+    items = [bytes([n % 256]) * 200_000 for n in range(70)]
+    assert list(ordered_map(len, items, jobs=2)) == [200_000] * 70
+
+
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_validate_and_check_workers_need_no_multiprocessing(mixed: Path, command: str) -> None:
+    # ForkMap: no concurrent.futures or multiprocessing to import before the first worker.
+    args = [command, "--format", "jsonl", "--jobs", "2", str(mixed)]
+    if command == "check":
+        args[1:1] = ["--regio", "nijmegen", "--config", str(FIXTURES / "regio" / "nijmegen.toml")]
+    run = subprocess.run([sys.executable, "-X", "importtime", BERICHTEN, *args], cwd=PROJECT, capture_output=True,
+                         timeout=300)
+    assert run.returncode == 1 and run.stdout.count(b"\n") > 2 * MIN_ITEMS_FOR_POOL
+    imported = {line.rsplit(b"|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith(b"import time:")}
+    assert b"berichten.validators.parallel" in imported
+    assert not {m for m in imported if m.split(b".")[0] in (b"multiprocessing", b"concurrent")}
 
 
 def test_few_items_stay_in_this_process() -> None:
@@ -222,7 +279,9 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
         return n
 
     with pytest.raises(WorkerFailed):
-        list(ordered_map(work, list(range(1000)), jobs=2))
+        list(ordered_map(work, list(range(1000)), jobs=2))  # ForkMap
+    with pytest.raises(WorkerFailed), OrderedMap(work, jobs=2) as mapped:
+        list(mapped(list(range(1000))))
 
 
 # ------------------------------------------------------------------------------ stopping with workers

@@ -57,7 +57,7 @@ def check_messages(
     cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 and reading the products on that
     many processes (``validators.parallel``); the regional rules stay here, in input order.
     """
-    from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap
+    from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, ForkMap
 
     validator = validator or Validator()
     evaluator = make_evaluator(config, facts)
@@ -70,7 +70,7 @@ def check_messages(
         else:
             named.append((str(item), os.fspath(item)))
     verdicts: list[ProductVerdict] = []
-    with OrderedMap(preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1) as prepare_all:
+    with ForkMap(preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1) as prepare_all:
         # What lives now (modules, schemas, configuration) lives until the end: the collector's
         # passes need not walk it again while the verdicts pile up (unfrozen again below).
         gc.freeze()
