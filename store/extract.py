@@ -13,16 +13,12 @@ from sqlalchemy import Table
 
 from berichten.header import Header
 from berichten.release import MessageType
-from berichten.store.models import (
-    Antwoord, Declaratie, DeclaratieAntwoord, Prestatie, Retour, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
-)
 from berichten.store.rows import GOEDGEKEURD, Pseudonym, Row, extract_rows, prestatie_values  # noqa: F401 (re-exported)
+from berichten.store.tables import (  # Core tables: the importer's path loads no SQLModel (store/tables.py)
+    ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, RETOUR, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
+)
 from berichten.texts import child_texts
 
-TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD, RETOUR = (
-    m.__table__ for m in (Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord, Retour)
-)
-DECLARATIE, PRESTATIE, DECLARATIE_ANTWOORD = (m.__table__ for m in (Declaratie, Prestatie, DeclaratieAntwoord))
 Record = tuple[Table, dict]  # a row for one table, inserted with SQLAlchemy Core (much faster than ORM objects)
 TABLES_BY_NAME: dict[str, Table] = {
     t.name: t for t in (TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD, RETOUR, DECLARATIE, PRESTATIE,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from berichten.files import xml_files
 from berichten.store.config import database_url
-from berichten.store.prepare import Prepared, preparer
+from berichten.store.prepare import WORKER_NICE, Prepared, preparer
 from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, OrderedMap
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 DEFAULT_BATCH_SIZE = 500
 CHUNK_BYTES = 8 * 1024 * 1024  # a batch also ends after this many bytes, so big files do not pile up
-HEAD_START = 2  # batches sent to the workers before the store is open (about what they do meanwhile)
+HEAD_START = 3  # batches sent to the workers before the store is open: about what they do meanwhile
 Progress = Callable[[int, int | None], None]  # (messages done, total files or None)
 Batches = Iterator[list[tuple[str, bytes]]]
 
@@ -111,7 +111,7 @@ def import_paths(
         validator = Validator()
     # Forked now, before SQLAlchemy and the store's modules are loaded, and before any connection
     # or thread exists.
-    with OrderedMap(preparer(validator), jobs) as pool:
+    with OrderedMap(preparer(validator, nice=WORKER_NICE), jobs) as pool:
         sent = [send(chunk, pool, None) for chunk in islice(batches, HEAD_START)] if pool.jobs > 1 else []
         from berichten.store.importer import import_batches
 

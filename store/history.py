@@ -10,16 +10,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, String, and_, any_, bindparam, false, or_, select, tuple_, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ARRAY  # generic: PostgreSQL compiles it as its own; no dialect import for SQLite
 
 from berichten.store.config import Pseudonymiser
-from berichten.store.models import (
-    Antwoord, Bericht, Declaratie, DeclaratieAntwoord, Prestatie, Start, Stop, Toewijzing, Verzoek, Wijzigingsverzoek,
+from berichten.store.tables import (  # Core tables: the importer's path loads no SQLModel (store/tables.py)
+    ANTWOORD, BERICHT, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
 )
 from berichten.validators.history import AFGEWEZEN, Levering, PrestatieRef, ToewijzingVersie, VerzoekRef
 
-B, T, SA, SO, V, W, A = (m.__table__.c for m in (Bericht, Toewijzing, Start, Stop, Verzoek, Wijzigingsverzoek, Antwoord))
-D, P, DA = (m.__table__.c for m in (Declaratie, Prestatie, DeclaratieAntwoord))
+B, T, SA, SO, V, W, A = (t.c for t in (BERICHT, TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD))
+D, P, DA = (t.c for t in (DECLARATIE, PRESTATIE, DECLARATIE_ANTWOORD))
 
 # Statements are built once with bind parameters: building them per call costs more than running them.
 _IDENTIFICATIE = (

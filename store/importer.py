@@ -37,7 +37,7 @@ from berichten.store.feed import (  # noqa: F401 (the import's entry point and i
 )
 from berichten.store.history import StoreHistory, in_values
 from berichten.store.migrate import ensure_head
-from berichten.store.models import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, Bericht
+from berichten.store.tables import BERICHT, HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED  # Core, no SQLModel
 from berichten.store.pending import PendingHistory
 from berichten.store.prepare import Prepared, reaches_level3
 from berichten.store.validate import add_history_findings, verdict
@@ -46,7 +46,6 @@ from berichten.validators.parallel import OrderedMap
 from berichten.validators.pipeline import ValidationResult, Validator
 from berichten.validators.history import Facts
 
-BERICHT = Bericht.__table__
 _STORED_SHAS = {pg: select(BERICHT.c.sha256).where(in_values(BERICHT.c.sha256, "shas", pg)) for pg in (False, True)}
 
 def _cut(value: str | None) -> str | None:
@@ -292,6 +291,11 @@ def _finish(batch: Batch, importer: Importer, summary: ImportSummary, progress: 
     facts: list[Facts | None] = []
     whole = batch.whole
     known = batch.known
+    if whole and known.issuperset(batch.shas):  # sent ahead, all known (a second import): not waited for
+        close = getattr(batch.prepared, "close", None)
+        if close is not None:
+            close()
+        whole = False
     pseudonym = importer.pseudonym
     for (_, data), sha in zip(batch.chunk, batch.shas):
         p = next(batch.prepared) if whole or sha not in known else None

@@ -80,7 +80,9 @@ def upgrade_store(url: str | None = None, revision: str = "head", *, demo_key: b
                         log.warning("nieuwe pseudoniemsleutel voor deze database: %s (%s); maak er een "
                                     "back-up van, zonder dit bestand zijn nieuwe berichten niet meer aan "
                                     "eerdere te koppelen", path, written.kind)
-            command.upgrade(alembic_config(connection), revision)
+            config = alembic_config(connection)
+            config.attributes["upgrade_only"] = True  # no autogenerate: env.py needs no models (SQLModel)
+            command.upgrade(config, revision)
         with engine.connect() as connection:
             after = MigrationContext.configure(connection).get_current_revision()
     finally:

@@ -13,9 +13,8 @@ from typing import Any, Optional
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, LargeBinary, String, Time
 from sqlmodel import Field, SQLModel
 
-STATUS_STORED = "stored"
-STATUS_REJECTED = "rejected"
-HEADER_WIDTH = 64
+# Defined once, in the Core tables the importer uses (store/tables.py).
+from berichten.store.tables import HEADER_WIDTH, STATUS_REJECTED, STATUS_STORED, TABLES  # noqa: F401
 
 
 def _fk() -> Any:
@@ -297,9 +296,3 @@ class DeclaratieAntwoord(SQLModel, table=True):
     toegekend_bedrag: Optional[int] = Field(default=None, sa_type=BigInteger)  # eurocent, DeclaratieAntwoord row
     dagtekening: date = Field(sa_type=Date, nullable=False)
 
-
-TABLES: tuple[str, ...] = (
-    "bericht", "toewijzing", "start", "stop", "verzoek", "wijzigingsverzoek", "antwoord", "retour",
-    "declaratie", "prestatie", "declaratie_antwoord",
-    "regio_aanmelding", "regio_acceptatie",  # store/regio_tables.py: facts that are not in the messages
-)

@@ -9,6 +9,7 @@ pseudonymises them (``Prepared.rows``), so a worker needs no key either.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from berichten.store.extract import Record
 
 Pseudonym = Callable[[str | None], str | None]
+# A worker runs at this much lower priority (nice) than the importer's process: the importer is the
+# longest chain of the run (its start-up, level 3 and the writes, in order) and the workers are
+# ahead of it, so on two cores it should keep a core to itself rather than share one with a worker.
+WORKER_NICE = 3
 
 
 @dataclass(slots=True)
@@ -68,10 +73,20 @@ def _bsn(bsn: str | None) -> str | None:
     return bsn or None
 
 
-def preparer(validator: Validator) -> Callable[[bytes], Prepared]:
-    """The work of one message in a worker of ``import --jobs`` (``store.testing`` runs it in the level-3 tables)."""
+def preparer(validator: Validator, nice: int = 0) -> Callable[[bytes], Prepared]:
+    """The work of one message in a worker of ``import --jobs`` (``store.testing`` runs it in the level-3 tables).
+
+    ``nice``: a worker process lowers its priority by this much at its first message (never the
+    process that made the preparer, which also runs it when there are no workers)."""
+    home = os.getpid()
+    started = False
 
     def prepare(data: bytes) -> Prepared:
+        nonlocal started
+        if not started:
+            started = True
+            if nice and os.getpid() != home:
+                os.nice(nice)
         result = validator.validate_bytes(data)
         doc = result.document
         records = facts = None

@@ -17,9 +17,7 @@ from sqlalchemy import (
     JSON, BigInteger, Boolean, Connection, Date, DateTime, Integer, LargeBinary, String, Table, Time, text,
 )
 
-from berichten.store.models import Bericht
-
-BERICHT = Bericht.__table__
+from berichten.store.tables import BERICHT  # Core: no SQLModel on the importer's path
 
 _PG_LZ4 = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
 _PG_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('bericht', 'id')) FROM generate_series(1, :n)")

@@ -10,6 +10,7 @@ files included) store the same as one process, once.
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import subprocess
@@ -168,3 +169,22 @@ def test_the_rows_carry_no_pseudonym_from_a_worker() -> None:
     bsn = read_document(data).header.bsn
     assert prepared.records and {values["client"] for _, values in prepared.records} == {bsn}
     assert {values["client"] for _, values in prepared.rows(Pseudonymiser("s"))} == {Pseudonymiser("s")(bsn)}
+
+
+def test_workers_leave_the_importer_a_core() -> None:
+    """The importer's process is the longest chain: its workers run at a lower priority, it does not."""
+    from berichten.store.prepare import WORKER_NICE
+    from berichten.validators.parallel import OrderedMap
+
+    data = next(p for p in _fixture_files() if p.name == "jw301-toewijzing-geldig.xml").read_bytes()
+    work = preparer(Validator(), nice=WORKER_NICE)
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+
+    def checked(item: bytes) -> tuple[bool, int]:
+        return work(item).records is not None, os.getpriority(os.PRIO_PROCESS, 0)
+
+    with OrderedMap(checked, jobs=2) as pool:
+        seen = list(pool([data] * 200))
+    assert {ok for ok, _ in seen} == {True}
+    assert {nice for _, nice in seen} == {min(19, here + WORKER_NICE)}
+    assert checked(data) == (True, here)  # run in the importer's own process (no workers): unchanged
