@@ -120,6 +120,45 @@ def test_check_with_workers_keeps_the_shared_cap_in_input_order(mixed: Path, tmp
     assert "casus C-1: samen 216.43 van 200.00 uur (2 toewijzing(en))" in outputs["text"]
 
 
+def test_check_forks_its_workers_before_the_regional_rules_load(mixed: Path) -> None:
+    # commands._early_workers: the workers need only the validator; the rules, the configuration and
+    # the registers load in this process while they work.
+    program = """import os, sys
+fork = os.fork
+def noted():
+    loaded = [m for m in ("rules", "config", "facts", "nijmegen") if f"berichten.validators.regional.{m}" in sys.modules]
+    sys.stderr.write(f"fork {loaded}\\n")
+    return fork()
+os.fork = noted
+from berichten.cli import main
+sys.argv[0] = "berichten"
+main()
+"""
+    run = subprocess.run([sys.executable, "-c", program, "check", "--regio", "nijmegen", "--format", "jsonl",
+                          "--jobs", "2", str(mixed)], cwd=PROJECT, capture_output=True, timeout=300)
+    assert run.returncode == 1 and run.stderr.count(b"fork []\n") == 2
+
+
+@pytest.mark.parametrize("case", ["lijsten", "toml", "regio", "missing", "acceptaties"])
+def test_check_reports_input_errors_as_without_workers(mixed: Path, tmp_path: Path, case: str) -> None:
+    # The workers start before the configuration is read; what is wrong with it (or with the other
+    # inputs) is still reported in the same order, with the same exit code.
+    config = tmp_path / "nijmegen.toml"
+    text = (FIXTURES / "regio" / "nijmegen.toml").read_text(encoding="utf-8")
+    config.write_text({"lijsten": text + "\n[lijsten]\nonbekend = 1\n", "toml": text + "\n[[[\n"}.get(case, text),
+                      encoding="utf-8")
+    args = ["check", "--config", str(config), "--format", "jsonl", str(mixed)]
+    if case == "regio":
+        args[1:1] = ["--regio", "grjr"]
+    if case == "missing":
+        args.append(str(tmp_path / "weg"))
+    if case == "acceptaties":
+        args[1:1] = ["--acceptaties", str(tmp_path / "weg.csv")]
+    one, two = berichten(*args, "--jobs", "1"), berichten(*args, "--jobs", "2")
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout == b"" and one.stderr == two.stderr and one.stderr.startswith(b"berichten: ")
+
+
 # A program that runs the berichten command as `berichten` (or under another name), with an atexit
 # handler that shows whether the interpreter's teardown ran.
 PROGRAM = """import atexit, sys

@@ -18,16 +18,20 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, NamedTuple
 
 from berichten.privacy import mask_bsn
 from berichten.validators.pipeline import ValidationResult, Validator
-from berichten.validators.regional.config import RegionConfig
-from berichten.validators.regional.facts import Facts
-from berichten.validators.regional.grjr import GrjrEvaluator
-from berichten.validators.regional.nijmegen import NijmegenEvaluator
 from berichten.validators.regional.outcome import NIET_AKKOORD, NIET_VAN_TOEPASSING, ProductVerdict, verdict_of
 from berichten.validators.regional.product import ProductView, child, read_products, text_of, toegewezen_producten
+
+if TYPE_CHECKING:  # the workers need none of these: they load after the workers are forked
+    from berichten.validators.parallel import ForkMap
+    from berichten.validators.regional.config import RegionConfig
+    from berichten.validators.regional.facts import Facts
+    from berichten.validators.regional.grjr import GrjrEvaluator
+    from berichten.validators.regional.nijmegen import NijmegenEvaluator
 
 Message = str | os.PathLike[str] | bytes | tuple[str, bytes]
 
@@ -41,7 +45,13 @@ class Prepared(NamedTuple):
 
 
 def make_evaluator(config: RegionConfig, facts: Facts) -> GrjrEvaluator | NijmegenEvaluator:
-    return GrjrEvaluator(config, facts) if config.code == "grjr" else NijmegenEvaluator(config, facts)
+    if config.code == "grjr":
+        from berichten.validators.regional.grjr import GrjrEvaluator
+
+        return GrjrEvaluator(config, facts)
+    from berichten.validators.regional.nijmegen import NijmegenEvaluator
+
+    return NijmegenEvaluator(config, facts)
 
 
 def check_messages(
@@ -50,12 +60,14 @@ def check_messages(
     facts: Facts,
     validator: Validator | None = None,
     jobs: int = 1,
+    pool: ForkMap | None = None,
 ) -> list[ProductVerdict]:
     """Judge every ToegewezenProduct of every message, in order.
 
     Items are paths, raw bytes (named ``bericht-1``, ...), or ``(name, bytes)`` pairs. A path that
     cannot be read raises ``OSError``. ``jobs``: levels 1, 2 and 4 and reading the products on that
     many processes (``validators.parallel``); the regional rules stay here, in input order.
+    ``pool``: workers the caller started already with ``preparer(validator)`` (and closes itself).
     """
     from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, ForkMap
 
@@ -70,7 +82,9 @@ def check_messages(
         else:
             named.append((str(item), os.fspath(item)))
     verdicts: list[ProductVerdict] = []
-    with ForkMap(preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1) as prepare_all:
+    workers = nullcontext(pool) if pool is not None else ForkMap(
+        preparer(validator), jobs if len(named) >= MIN_ITEMS_FOR_POOL else 1)
+    with workers as prepare_all:
         # What lives now (modules, schemas, configuration) lives until the end: the collector's
         # passes need not walk it again while the verdicts pile up (unfrozen again below).
         gc.freeze()

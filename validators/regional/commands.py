@@ -85,6 +85,43 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
     Met --jobs N doen N processen niveau 1 en 2; de regionale regels lopen in invoervolgorde.
     Exitcode: 0 geen NIET AKKOORD, 1 minstens één NIET AKKOORD, 2 gebruiks- of invoerfout.
     """
+    early = _early_workers(paths, regio, config_path, jobs)
+    try:
+        code = _check(paths, regio, config_path, aanmeldingen, acceptaties, url, fmt, jobs, early)
+    finally:
+        if early is not None:
+            early[2].close()
+    # Everything is written and the pool is closed: end without the interpreter's teardown.
+    finish(code)
+
+
+def _early_workers(paths: tuple[str, ...], regio: str | None, config_path: str | None, jobs: int):
+    """(files, validator, workers) when workers will be used: forked before this process loads the
+    regional rules, the configuration and the registers, which only it needs, so the workers start
+    on the first files meanwhile. None when anything is not plain (no pool, a missing path, a list
+    that does not load): then the usual order below starts them and reports what is wrong, as always.
+    Nothing is printed here."""
+    from berichten.validators.parallel import MIN_ITEMS_FOR_POOL, ForkMap
+
+    if jobs < 2 or (config_path is None and regio is None) or missing(paths):
+        return None
+    files = list(xml_files(paths))
+    if len(files) < MIN_ITEMS_FOR_POOL:
+        return None
+    try:
+        from berichten.validators.level4 import load_lists
+        from berichten.validators.pipeline import Validator
+
+        validator = Validator(lists=load_lists(config_path or str(EXAMPLE_CONFIGS / f"{regio}.toml")))
+    except Exception:  # a bad configuration: reported below in its usual place
+        return None
+    from berichten.validators.regional.check import preparer
+
+    return files, validator, ForkMap(preparer(validator), jobs)
+
+
+def _check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aanmeldingen: str | None,
+           acceptaties: str | None, url: str | None, fmt: str, jobs: int, early) -> int:
     from berichten.validators.parallel import WorkerFailed
     from berichten.validators.regional.check import check_messages
     from berichten.validators.regional.config import load_config
@@ -114,10 +151,12 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
         # Without the register nothing regional can be verified; say so loudly, not only as info.
         click.echo(f"berichten: let op: geen {register} opgegeven (--{register} of --db); "
                    "de regionale regels die dat register nodig hebben zijn NIET gecontroleerd", err=True)
-    files = list(_expand(paths))
-    validator = _validator(config.source)
+    if early is not None:  # the same files and validator as below, the workers already busy
+        files, validator, pool = early
+    else:
+        files, validator, pool = list(_expand(paths)), _validator(config.source), None
     try:
-        verdicts = check_messages(files, config, facts, validator=validator, jobs=jobs)
+        verdicts = check_messages(files, config, facts, validator=validator, jobs=jobs, pool=pool)
     except OSError as exc:
         _fail([f"{exc.filename or ''}: niet te lezen ({exc.strerror or exc})"])
     except WorkerFailed as exc:  # a worker process died (--jobs)
@@ -127,8 +166,7 @@ def check(paths: tuple[str, ...], regio: str | None, config_path: str | None, aa
             click.echo("\n".join(json.dumps(v.to_dict(), ensure_ascii=False) for v in verdicts))
     else:
         click.echo(render_text(verdicts))
-    # Everything is written and the pool is closed: end without the interpreter's teardown.
-    finish(EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK)
+    return EXIT_FINDINGS if any(v.verdict == NIET_AKKOORD for v in verdicts) else EXIT_OK
 
 
 def _validator(config_path: str):
