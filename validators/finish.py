@@ -6,10 +6,10 @@ walk it all again: 20-40 ms per run, a tenth of a two-core ``--jobs 2`` run, for
 operating system takes back at once. So, as the real ``berichten`` program (not under click's test
 runner or pytest's capture), the command flushes stdout and stderr and ends with ``os._exit``.
 
-What that skips, and why nothing is lost: the ``atexit`` handlers, which with ``--jobs`` are the
-pool's clean-up (nothing left to do once ``OrderedMap`` has shut down and joined its workers) and
-``logging.shutdown`` (these commands configure no log handler: a stray warning goes straight to
-stderr), the final garbage collection and the freeing of objects. Callers end this way only after
+What that skips, and why nothing is lost: the ``atexit`` handlers (these commands register none
+of their own; their pool, ``ForkMap``, has joined its workers before they finish, and a library's
+``logging.shutdown`` has no handler to flush: a stray warning goes straight to stderr), the final
+garbage collection and the freeing of objects. Callers end this way only after
 their outputs are written and their pool, files and database connections are closed. If a flush
 fails (a closed pipe), the usual ``sys.exit`` runs instead, with the usual error.
 """
