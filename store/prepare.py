@@ -60,12 +60,12 @@ class Prepared:
         does not reach level 3). In the importer's process, where the store's modules are loaded."""
         if self.records is None:
             return None
-        from berichten.store.extract import TABLES_BY_NAME
+        from berichten.store.extract import with_tables
 
         for _, values in self.records:
             if "client" in values:  # what store.rows' pseudonym argument returned: the Bsn or None
                 values["client"] = pseudonym(values["client"])
-        return [(TABLES_BY_NAME[name], values) for name, values in self.records]
+        return with_tables(self.records)
 
 
 def _bsn(bsn: str | None) -> str | None:

@@ -112,7 +112,7 @@ def _early_workers(paths: tuple[str, ...], regio: str | None, config_path: str |
         from berichten.validators.level4 import load_lists
         from berichten.validators.pipeline import Validator
 
-        validator = Validator(lists=load_lists(config_path or str(EXAMPLE_CONFIGS / f"{regio}.toml")))
+        validator = Validator(lists=load_lists(_config_file(regio, config_path)))
     except Exception:  # a bad configuration: reported below in its usual place
         return None
     from berichten.validators.regional.check import preparer
@@ -180,11 +180,16 @@ def _validator(config_path: str):
         _fail([str(exc)])
 
 
+def _config_file(regio: str | None, config_path: str | None) -> str:
+    """The configuration to read: --config, else the example of --regio."""
+    return config_path if config_path is not None else str(EXAMPLE_CONFIGS / f"{regio}.toml")
+
+
 def _config(regio: str | None, config_path: str | None, load_config):
     if config_path is None:
         if regio is None:
             raise click.UsageError("geef --regio grjr|nijmegen of --config BESTAND")
-        config_path = str(EXAMPLE_CONFIGS / f"{regio}.toml")
+        config_path = _config_file(regio, None)
         click.echo(f"berichten: let op: voorbeeldconfiguratie {config_path} (verzonnen AGB-codes); "
                    "geef --config voor het echte register", err=True)
     try:
