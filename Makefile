@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/jobs.py
+	$(BIN)/python bench/prefetch.py
 	$(BIN)/python bench/serve.py
 
 # Build the wheel and the sdist and use the wheel from a fresh venv outside the checkout (.ci/smoke).

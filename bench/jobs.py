@@ -2,6 +2,10 @@
 
 Usage: python bench/jobs.py [--files 3000] [--rounds 3] [--jobs 2] [--skip-import] [--only CASE] [--postgres URL]
 
+Cases: ``validate``, ``check``, ``import`` (a new SQLite file per run: the import creates the schema
+and the key file), ``import-migrated`` (a SQLite file made by ``berichten db upgrade`` before the
+run, as a nightly import finds its store) and, with ``--postgres``, ``import-pg``.
+
 The data set is the demo year (``berichten demo``) with as many seeds as it takes to reach
 ``--files`` distinct files. Each figure is the median wall time of ``--rounds`` runs of the real
 command (start-up included), the two job counts taking turns. The jsonl output of ``--jobs 1`` and
@@ -89,12 +93,17 @@ def split_cpu(argv: list[str], cwd: Path, record: Path) -> tuple[float, float, b
 
 
 @contextmanager
-def import_store(root: Path, j: int, postgres: str | None) -> Iterator[str]:
-    """A fresh, empty store for one import run: a SQLite file, or a new schema at ``postgres``."""
+def import_store(root: Path, j: int, postgres: str | None, migrated: bool = False) -> Iterator[str]:
+    """A fresh, empty store for one import run: a SQLite file (``migrated``: made and brought to
+    the head revision by ``berichten db upgrade``, outside the timed run), or a new schema at ``postgres``."""
     if postgres is None:
         for stale in root.glob(f"import-{j}.db*"):
             stale.unlink()
-        yield f"sqlite:///{root / f'import-{j}.db'}"
+        url = f"sqlite:///{root / f'import-{j}.db'}"
+        if migrated:
+            subprocess.run([BERICHTEN, "db", "upgrade", "--db", url], check=True, cwd=root, env=bench_env(),
+                           stdout=subprocess.DEVNULL)
+        yield url
         return
     from berichten.store.testing import postgres_schema_url
 
@@ -130,7 +139,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--only", action="append", metavar="CASE",
-                        help="run only this case (validate, check, import, import-pg); may be repeated")
+                        help="run only this case (validate, check, import, import-migrated, import-pg); may be repeated")
     parser.add_argument("--postgres", metavar="URL", help="also import into PostgreSQL (a new schema per run), e.g. "
                         "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -147,6 +156,7 @@ def main() -> int:
         stores: dict[str, str | None] = {}  # import case -> PostgreSQL server (None: SQLite)
         if not args.skip_import:
             stores["import"] = None
+            stores["import-migrated"] = None
             if args.postgres:
                 stores["import-pg"] = args.postgres
         for case in stores:
@@ -163,7 +173,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 for j in times:
                     if name in stores:  # a fresh store per run; its rows are compared below
-                        with import_store(root, j, stores[name]) as url:
+                        with import_store(root, j, stores[name], migrated=name == "import-migrated") as url:
                             elapsed, cpu, out, parent, workers = split_cpu(argv(j, url), root, root / "cpu.txt")
                             stored[j] = store_rows(url)
                     else:
@@ -176,15 +186,15 @@ def main() -> int:
             if name in stores:
                 same = same and stored[1] == stored[args.jobs]
             one, many = statistics.median(times[1]), statistics.median(times[args.jobs])
-            print(f"  {name:<8} --jobs 1: {n / one:7.0f} files/s ({one:5.2f} s)   --jobs {args.jobs}: "
+            print(f"  {name:<15} --jobs 1: {n / one:7.0f} files/s ({one:5.2f} s)   --jobs {args.jobs}: "
                   f"{n / many:7.0f} files/s ({many:5.2f} s)   ratio {one / many:4.2f}x   "
                   f"{'output identical' if same else 'OUTPUT DIFFERS'}")
-            print(f"  {'':<8} CPU (all processes): {statistics.median(cpus[1]):5.2f} s at --jobs 1, "
+            print(f"  {'':<15} CPU (all processes): {statistics.median(cpus[1]):5.2f} s at --jobs 1, "
                   f"{statistics.median(cpus[args.jobs]):5.2f} s at --jobs {args.jobs}")
             for j, pairs in split.items():
                 parent = statistics.median(p for p, _ in pairs)
                 workers = statistics.median(w for _, w in pairs)
-                print(f"  {'':<8} --jobs {j}: parent process {parent:5.2f} s CPU, workers {workers:5.2f} s CPU"
+                print(f"  {'':<15} --jobs {j}: parent process {parent:5.2f} s CPU, workers {workers:5.2f} s CPU"
                       + (f" (parent {parent / (parent + workers):.0%} of all)" if workers else ""))
             if not same:
                 return 1

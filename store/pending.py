@@ -34,13 +34,13 @@ class PendingHistory:
         self._nummers_db: set[int] = set()
         self._starts_db: dict[tuple, list[Levering]] = {}
         self._stops_db: dict[tuple, list[Levering]] = {}
-        self._levering_nummers_db: set[int] = set()
+        self._levering_keys_db: set[tuple] = set()  # (standaard, aanbieder, gemeente, client, nummer)
         self._verzoeken_db: dict[tuple, list[VerzoekRef]] = {}
-        self._referenties_db: set[str] = set()
+        self._referentie_keys_db: set[tuple] = set()  # (standaard, aanbieder, ReferentieAanbieder)
         self._open_db: dict[tuple, list[str]] = {}
         self._beantwoord_db: dict[tuple, set[str]] = {}
         self._afgewezen_db: set[tuple] = set()
-        self._clients_db: set[str] = set()
+        self._verzoek_clients_db: set[tuple] = set()  # (standaard, aanbieder, client)
         self._identificaties: set[tuple] = set()
         self._toewijzingen: dict[tuple, list[dict]] = defaultdict(list)
         self._beantwoord: dict[tuple, set[str]] = defaultdict(set)
@@ -81,9 +81,9 @@ class PendingHistory:
         clients are the keys of the rules' lookups. One query per message would cost a round trip each.
         """
         toewijzing_nummers: set[int] = set()
-        levering_nummers: set[int] = set()
-        referenties: set[str] = set()
-        clients: set[str] = set()
+        levering_keys: set[tuple] = set()
+        referentie_keys: set[tuple] = set()
+        verzoek_clients: set[tuple] = set()
         declaratie_nummers: set[str] = set()
         prestatie_referenties: set[str] = set()
         prestatie_nummers: set[int] = set()
@@ -92,25 +92,25 @@ class PendingHistory:
         for table, r in records:
             if table is TOEWIJZING:
                 toewijzing_nummers.add(r["toewijzing_nummer"])
-                if r["referentie_aanbieder"]:
-                    referenties.add(r["referentie_aanbieder"])
+                if r["referentie_aanbieder"]:  # TR379: the request this 301 answers
+                    referentie_keys.add((r["standaard"], r["ontvanger"], r["referentie_aanbieder"]))
                 if r["reden_wijziging"] == VERWIJDERD:  # TR385: what was declared on it
                     prestatie_nummers.add(r["toewijzing_nummer"])
             elif (table is START or table is STOP) and r["toewijzing_nummer"] is not None:
                 toewijzing_nummers.add(r["toewijzing_nummer"])  # TR019 looks up the allocation
-                levering_nummers.add(r["toewijzing_nummer"])
+                if r["client"] is not None:
+                    levering_keys.add((r["standaard"], r["afzender"], r["ontvanger"], r["client"], r["toewijzing_nummer"]))
             elif table is VERZOEK or table is WIJZIGINGSVERZOEK:
-                referenties.add(r["referentie_aanbieder"])
-                clients.add(r["client"])
+                referentie_keys.add((r["standaard"], r["afzender"], r["referentie_aanbieder"]))
+                verzoek_clients.add((r["standaard"], r["afzender"], r["client"]))
             elif table is PRESTATIE:
-                # TR314/TR323 by reference, TR338-TR341/TR307/TR308 the allocation, TR387/TR388 its
-                # starts and stops, TR389/TR390/TR322/TR369 the Prestaties on it, TR304 the client.
+                # TR314/TR323 by reference, TR338-TR341/TR307/TR308 the allocation,
+                # TR389/TR390/TR322/TR369 the Prestaties on it, TR304 the client.
                 prestatie_referenties.add(r["referentie_nummer"])
                 if r["vorig_referentie_nummer"]:
                     prestatie_referenties.add(r["vorig_referentie_nummer"])
                 if r["toewijzing_nummer"] is not None:
                     toewijzing_nummers.add(r["toewijzing_nummer"])
-                    levering_nummers.add(r["toewijzing_nummer"])
                     prestatie_nummers.add(r["toewijzing_nummer"])
                 if r["client"] is not None:
                     client_keys.add((r["standaard"], r["afzender"], r["client"]))
@@ -122,15 +122,15 @@ class PendingHistory:
         self._seen_db = self.db.identificaties_seen(self._idents_db)
         self._nummers_db = toewijzing_nummers
         self._toewijzingen_db = self.db.toewijzingen_by_nummer(toewijzing_nummers)
-        self._levering_nummers_db = levering_nummers
-        self._starts_db = self.db.leveringen_by_nummer(levering_nummers, stops=False)
-        self._stops_db = self.db.leveringen_by_nummer(levering_nummers, stops=True)
-        self._referenties_db = referenties
-        self._verzoeken_db = self.db.verzoeken_by_referentie(referenties)
-        self._clients_db = clients
-        self._open_db = self.db.open_verzoeken_by_client(clients)
-        self._beantwoord_db = self.db.beantwoorde_referenties_by_client(clients)
-        self._afgewezen_db = self.db.afgewezen_by_referentie(referenties)
+        self._levering_keys_db = levering_keys
+        self._starts_db = self.db.leveringen_by_key(levering_keys, stops=False)
+        self._stops_db = self.db.leveringen_by_key(levering_keys, stops=True)
+        self._referentie_keys_db = referentie_keys
+        self._verzoeken_db = self.db.verzoeken_by_referentie(referentie_keys)
+        self._verzoek_clients_db = verzoek_clients
+        self._open_db = self.db.open_verzoeken_by_client(verzoek_clients)
+        self._beantwoord_db = self.db.beantwoorde_referenties_by_client(verzoek_clients)
+        self._afgewezen_db = self.db.afgewezen_by_referentie(referentie_keys)
         self._declaratie_nummers_db = declaratie_nummers
         self._declaratie_seen_db = self.db.declaratie_nummers_seen(declaratie_nummers)
         self._prestatie_referenties_db = prestatie_referenties
@@ -234,7 +234,7 @@ class PendingHistory:
 
     def starts(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
         key = (standaard, aanbieder, gemeente, client, nummer)
-        if nummer in self._levering_nummers_db:
+        if key in self._levering_keys_db:
             stored = list(self._starts_db.get(key, ()))
         else:
             stored = self.db.starts(standaard, aanbieder, gemeente, client, nummer)
@@ -242,7 +242,7 @@ class PendingHistory:
 
     def stops(self, standaard: str, aanbieder: str, gemeente: str, client: str, nummer: int | None) -> list[Levering]:
         key = (standaard, aanbieder, gemeente, client, nummer)
-        if nummer in self._levering_nummers_db:
+        if key in self._levering_keys_db:
             stored = list(self._stops_db.get(key, ()))
         else:
             stored = self.db.stops(standaard, aanbieder, gemeente, client, nummer)
@@ -253,7 +253,7 @@ class PendingHistory:
             VerzoekRef(gemeente=r["ontvanger"], client=r["client"], referentie_aanbieder=r["referentie_aanbieder"])
             for r in self._verzoeken.get((standaard, aanbieder, referentie), ())
         ]
-        if referentie in self._referenties_db:
+        if (standaard, aanbieder, referentie) in self._referentie_keys_db:
             stored = list(self._verzoeken_db.get((standaard, aanbieder, referentie), ()))
         else:
             stored = self.db.verzoeken(standaard, aanbieder, referentie)
@@ -263,7 +263,7 @@ class PendingHistory:
         """References of the provider's requests (315, 317) for the client that no 301 answered and
         no 319 rejected - in the database or in this batch."""
         key = (standaard, aanbieder, client)
-        prefetched = client in self._clients_db
+        prefetched = key in self._verzoek_clients_db
         beantwoord = self._beantwoord.get(key, set())
 
         def closed_in_batch(referentie: str) -> bool:
@@ -280,7 +280,7 @@ class PendingHistory:
             for referentie in pending:
                 if closed_in_batch(referentie) or referentie in answered_in_db:
                     continue
-                if referentie in self._referenties_db:
+                if (standaard, aanbieder, referentie) in self._referentie_keys_db:
                     rejected_in_db = (standaard, aanbieder, referentie) in self._afgewezen_db
                 else:
                     rejected_in_db = self.db.afgewezen(standaard, aanbieder, referentie)
