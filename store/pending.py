@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date, timedelta
 
 from berichten.store.extract import (
     ANTWOORD, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK, Record,
@@ -114,6 +115,10 @@ class PendingHistory:
                     prestatie_nummers.add(r["toewijzing_nummer"])
                 if r["client"] is not None:
                     client_keys.add((r["standaard"], r["afzender"], r["client"]))
+                    # TR387/TR388: a period that does not span whole months may begin on a start's
+                    # Begindatum or end on a stop's Einddatum of the allocation.
+                    if r["toewijzing_nummer"] is not None and not _whole_months(r["begindatum"], r["einddatum"]):
+                        levering_keys.add((r["standaard"], r["afzender"], r["ontvanger"], r["client"], r["toewijzing_nummer"]))
             elif table is DECLARATIE:
                 declaratie_nummers.add(r["declaratie_nummer"])
             elif table is DECLARATIE_ANTWOORD and r["declaratie_identificatie"]:
@@ -354,3 +359,9 @@ def _prestatie(r: dict) -> PrestatieRef:
         einddatum=r["einddatum"], volume=r["volume"], eenheid=r["eenheid"], tarief=r["tarief"], bedrag=r["bedrag"],
         debet_credit=r["debet_credit"],
     )
+
+
+def _whole_months(begin: date, end: date) -> bool:
+    """Whether a period begins on a first and ends on a last day of a month (then TR387 and TR388
+    need no start or stop)."""
+    return begin.day == 1 and (end + timedelta(days=1)).day == 1

@@ -2,19 +2,26 @@
 
 The prefetch of ``import`` asks the store for hundreds of keys at once. On SQLite the values go as
 one JSON text read by ``json_each``; on PostgreSQL as one array. These tests run the real queries
-on a real store: what they return, and (SQLite) the plan SQLite makes for each of them.
+on a real store: what they return, and the plan SQLite and PostgreSQL make for each of them.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, LargeBinary, String, Time, event, text
 
 from berichten.store.config import Pseudonymiser
 from berichten.store.db import make_engine
 from berichten.store.history import StoreHistory
 from berichten.store.importer import import_paths
-from berichten.store.testing import build
+from berichten.store.migrate import upgrade
+from berichten.store.tables import (
+    ANTWOORD, BERICHT, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
+)
+from berichten.store.write import write_rows
+from berichten.store.testing import build, postgres_schema_url, postgres_unavailable
 
 # (method, values asked for): every StoreHistory lookup that takes a set of values.
 LOOKUPS = [
@@ -128,3 +135,93 @@ def test_stored_shas_of_the_importer_in_one_parameter(store_url, tmp_path, value
         found = set(connection.execute(_STORED_SHAS[connection.dialect.name == "postgresql"], {"shas": asked}).scalars())
     engine.dispose()
     assert found == {shas[v] for v in values}
+
+
+@pytest.fixture
+def postgres_url():
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_schema_url() as url:
+        upgrade(url)
+        yield url
+
+
+def _value(column, i: int):
+    """A made-up value of the column's type, distinct per row where the type allows."""
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return True
+    if isinstance(kind, String):
+        return f"{column.name[:3]}{i}"[: kind.length or 64]
+    if isinstance(kind, Integer):
+        return i % 30_000
+    if isinstance(kind, DateTime):
+        return datetime(2026, 1, 1, tzinfo=timezone.utc)
+    if isinstance(kind, Date):
+        return date(2025, 1, 1) + timedelta(days=i % 700)
+    if isinstance(kind, Time):
+        return time(10, 0)
+    if isinstance(kind, LargeBinary):
+        return b"\0"
+    if isinstance(kind, JSON):
+        return []
+    raise AssertionError(f"no made-up value for {column}")
+
+
+def _fill(connection, rows: int) -> None:
+    """``rows`` made-up rows in each stored table the lookups read, all of one message."""
+    bericht_id = connection.execute(text("SELECT min(id) FROM bericht")).scalar_one()
+    for table in (BERICHT, TOEWIJZING, START, STOP, VERZOEK, WIJZIGINGSVERZOEK, ANTWOORD, DECLARATIE, PRESTATIE,
+                  DECLARATIE_ANTWOORD):
+        columns = [c for c in table.columns if not c.primary_key and c.name != "bericht_id"]
+        extra = {} if table is BERICHT else {"bericht_id": bericht_id}
+        write_rows(connection, table, [{c.name: _value(c, i) for c in columns} | extra for i in range(rows)])
+    connection.commit()
+    for table in ("bericht", "toewijzing", "start", "stop", "verzoek", "wijzigingsverzoek", "antwoord", "declaratie",
+                  "prestatie", "declaratie_antwoord"):
+        connection.exec_driver_sql(f"ANALYZE {table}")
+
+
+def _scans(plan: dict) -> list[str]:
+    """The nodes of a PostgreSQL plan (EXPLAIN FORMAT JSON) that read a stored table whole: a
+    sequential scan, or an index read from end to end (no ``Index Cond``)."""
+    node = plan.get("Node Type", "")
+    found = []
+    if node == "Seq Scan" and plan.get("Relation Name") in _TABLES:
+        found.append(f"Seq Scan on {plan['Relation Name']}")
+    elif node in ("Index Scan", "Index Only Scan", "Bitmap Index Scan") and "Index Cond" not in plan:
+        found.append(f"{node} of {plan.get('Index Name')} without a condition")
+    for child in plan.get("Plans", ()):
+        found.extend(_scans(child))
+    return found
+
+
+@pytest.mark.postgres
+def test_postgres_searches_an_index_for_every_lookup(postgres_url, tmp_path):
+    """The same lookups on PostgreSQL, on 50 000 rows per table. The planner guesses that a JSON
+    parameter holds 100 keys, so up to some 20 000 rows it rightly finds a scan and a hash join
+    cheaper; on a store of years it must search the index."""
+    _store_with_allocations(postgres_url, tmp_path)
+    engine = make_engine(postgres_url)
+    statements: list[tuple[str, dict]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with engine.connect() as connection:
+        _fill(connection, 50_000)
+        history = _history(connection)
+        statements.clear()
+        for method, values in LOOKUPS:
+            getattr(history, method)(values)
+        for stops in (False, True):
+            history.leveringen_by_key({("ijw", "87650001", "0599", "x", 7001)}, stops=stops)
+        event.remove(engine, "before_cursor_execute", remember)
+        plans = [(sql, connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}", params).scalar_one()[0]["Plan"])
+                 for sql, params in statements]
+    engine.dispose()
+    assert len(plans) == len(LOOKUPS) + 2  # one query each
+    for sql, plan in plans:
+        assert not _scans(plan), f"{sql}\n{plan}"

@@ -272,6 +272,51 @@ def test_level3_lookups_are_fetched_per_batch_not_per_message(store_url, tmp_pat
     assert many == few, (few, many)
 
 
+@pytest.fixture(scope="module")
+def demo_berichten(tmp_path_factory) -> Path:
+    """The demo year (every kind of message, 323s and 325s on earlier allocations included)."""
+    from berichten.report.demo import write_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder / "demo", grjr_clients=30, nijmegen_clients=30)
+    return folder / "demo" / "berichten"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_level3_of_a_batch_asks_nothing_the_prefetch_did_not_fetch(store_url, demo_berichten, monkeypatch, jobs):
+    """What the prefetch collects per batch is what the rules look up, for all kinds of messages:
+    while the messages of a batch are checked and added no query is sent (a key the prefetch missed
+    would be asked for on its own: correct, but a round trip per message). Small batches, so most
+    history is in the store, not pending."""
+    from berichten.store.importer import Importer
+
+    inside_add = [False]
+    during_add: list[str] = []
+    add = Importer.add
+
+    def watched_add(self, *args, **kwargs):
+        inside_add[0] = True
+        try:
+            return add(self, *args, **kwargs)
+        finally:
+            inside_add[0] = False
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if inside_add[0]:
+            during_add.append(statement)
+
+    monkeypatch.setattr(Importer, "add", watched_add)
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        summary = import_paths([demo_berichten], store_url, pseudonym_key=KEY, batch_size=40, jobs=jobs)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    kinds = {b.nummer for b in berichten(store_url) if b.status == STATUS_STORED}
+    assert {"301", "305", "307", "315", "323", "325"} <= kinds, kinds
+    assert summary.files > 10 * 40, summary.to_dict()
+    assert during_add == [], during_add[:3]
+
+
 def _peak_rss_of_import(url: str, folder: Path) -> int:
     """Import ``folder`` in a fresh interpreter; its peak resident memory in KiB."""
     code = (
