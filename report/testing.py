@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from berichten.generate import generate
-from berichten.store.migrate import upgrade
+from berichten.store.testing import migrated_database  # noqa: F401 (re-exported for the report tests)
 
 _BSN_BASE = 99990000
 
@@ -106,23 +104,3 @@ class MessageSet:
                 "toewijzing_ingangsdatum": ingang, "begindatum": begin, "reden_beeindiging": reden, "einddatum": eind,
                 "status_aanlevering": "1"}]},
         })
-
-
-@contextmanager
-def migrated_database(backend: str, folder: Path) -> Iterator[str]:
-    """A new migrated database (SQLite file, or a fresh PostgreSQL schema that is dropped afterwards)."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'report.db'}"
-        upgrade(url)
-        yield url
-        return
-    import pytest
-
-    from berichten.store.testing import postgres_schema_url, postgres_unavailable
-
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with postgres_schema_url() as url:
-        upgrade(url)
-        yield url

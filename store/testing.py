@@ -74,6 +74,23 @@ def _empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@contextmanager
+def migrated_database(backend: str, folder: Path) -> Iterator[str]:
+    """A new migrated database (SQLite file in ``folder``, or a fresh PostgreSQL schema that is
+    dropped afterwards; skipped with the reason when no server is reachable)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'report.db'}"
+        upgrade(url)
+        yield url
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_schema_url() as url:
+        upgrade(url)
+        yield url
+
+
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

@@ -16,12 +16,11 @@ from berichten.store.config import Pseudonymiser
 from berichten.store.db import make_engine
 from berichten.store.history import StoreHistory
 from berichten.store.importer import import_paths
-from berichten.store.migrate import upgrade
 from berichten.store.tables import (
     ANTWOORD, BERICHT, DECLARATIE, DECLARATIE_ANTWOORD, PRESTATIE, START, STOP, TOEWIJZING, VERZOEK, WIJZIGINGSVERZOEK,
 )
 from berichten.store.write import write_rows
-from berichten.store.testing import build, postgres_schema_url, postgres_unavailable
+from berichten.store.testing import build, migrated_database
 
 # (method, values asked for): every StoreHistory lookup that takes a set of values.
 LOOKUPS = [
@@ -138,12 +137,8 @@ def test_stored_shas_of_the_importer_in_one_parameter(store_url, tmp_path, value
 
 
 @pytest.fixture
-def postgres_url():
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    with postgres_schema_url() as url:
-        upgrade(url)
+def postgres_url(tmp_path):
+    with migrated_database("postgresql", tmp_path) as url:
         yield url
 
 
